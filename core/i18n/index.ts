@@ -1,0 +1,39 @@
+// Message catalogues: every user-facing string, keyed by the same codes as the domain errors.
+// Each language's catalogue is assembled from one part per face so each face keeps its own strings.
+import type { Locale } from '../regions.ts';
+import { common as commonEn } from './common.en.ts';
+import { common as commonPl } from './common.pl.ts';
+
+export type { Locale };
+export type Messages = Record<string, string>;
+
+const CATALOGUES: Record<Locale, Messages> = {
+  en: { ...commonEn },
+  pl: { ...commonPl },
+};
+
+/** Register a face's own strings (called once at module load by panel/ and bot/). */
+export function addMessages(parts: Record<Locale, Messages>): void {
+  for (const locale of Object.keys(parts) as Locale[]) Object.assign(CATALOGUES[locale], parts[locale]);
+}
+
+/** The message for `key` with `{param}` placeholders filled; falls back to English, then to the key. */
+export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const template = CATALOGUES[locale]?.[key] ?? CATALOGUES.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/gu, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function hasMessage(locale: Locale, key: string): boolean {
+  return key in CATALOGUES[locale];
+}
+
+/** Picks a supported locale from an Accept-Language header or a Slack locale such as "pl-PL". */
+export function pickLocale(preferences: string | undefined | null, fallback: Locale = 'en'): Locale {
+  if (!preferences) return fallback;
+  for (const part of preferences.split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('pl')) return 'pl';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
+}

@@ -1,0 +1,54 @@
+// Integration accounts: the team's connected accounts on each platform.
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { IntegrationAccount } from './entities/index.ts';
+import { IntegrationInput, parseInput } from './contact.schemas.ts';
+import { InUseError, InvalidInputError, NotFoundError } from './errors.ts';
+import type { IntegrationView } from './contact.view.ts';
+
+export async function listIntegrations(em: EntityManager): Promise<(IntegrationView & { contactCount: number })[]> {
+  return em.getConnection().execute(
+    `select i.id, i.platform, i.label, (select count(*) from contact_integration ci where ci.integration_account_id = i.id)::int as "contactCount"
+       from integration_account i order by i.platform, i.label`,
+  );
+}
+
+export async function createIntegration(em: EntityManager, raw: unknown): Promise<IntegrationView> {
+  const input = parseInput(IntegrationInput, raw);
+  try {
+    const account = em.create(IntegrationAccount, input);
+    await em.flush();
+    return { id: account.id, platform: account.platform, label: account.label };
+  } catch (error) {
+    throw labelTaken(error);
+  }
+}
+
+export async function renameIntegration(em: EntityManager, id: number, raw: unknown): Promise<IntegrationView> {
+  const { label } = parseInput(IntegrationInput.pick({ label: true }), raw);
+  const account = await em.findOne(IntegrationAccount, id);
+  if (!account) throw new NotFoundError();
+  account.label = label;
+  try {
+    await em.flush();
+  } catch (error) {
+    throw labelTaken(error);
+  }
+  return { id: account.id, platform: account.platform, label: account.label };
+}
+
+/** Removes an account no contact uses; one still in use is refused. */
+export async function deleteIntegration(em: EntityManager, id: number): Promise<void> {
+  const [row] = await em
+    .getConnection()
+    .execute<{ used: boolean }[]>('select exists (select 1 from contact_integration where integration_account_id = ?) as used', [id]);
+  if (row?.used) throw new InUseError('error.integrationInUse');
+  const deleted = await em.nativeDelete(IntegrationAccount, { id });
+  if (deleted === 0) throw new NotFoundError();
+}
+
+function labelTaken(error: unknown): unknown {
+  if (error instanceof UniqueConstraintViolationException) {
+    return new InvalidInputError([{ field: 'label', code: 'error.label.taken' }]);
+  }
+  return error;
+}

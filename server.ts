@@ -1,0 +1,144 @@
+// The composition root: reads the configuration, opens the database, and mounts the panel, the JSON API and
+// the Slack bot on one Fastify server. `npm start` runs main(); tests call buildServer() and use inject().
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { loadConfig, ConfigError, type Config } from './core/config.ts';
+import { startEmbeddedPostgres, openOrm, migrate, isDatabaseReachable, isDatabaseUnavailable, type EmbeddedDatabase } from './core/database.ts';
+import { configureCore } from './core/settings.ts';
+import { apiPlugin } from './api/index.ts';
+import { panelPlugin } from './panel/index.ts';
+import { botPlugin, isSlackConfigured } from './bot/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    orm: MikroORM;
+    config: Config;
+  }
+  interface FastifyRequest {
+    /** An EntityManager of this request's own: the identity map never leaks between requests. */
+    em: EntityManager;
+  }
+}
+
+export interface ServerOptions {
+  config: Config;
+  orm: MikroORM;
+  /** A pino logger configuration, or false for none (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildServer({ config, orm, logger }: ServerOptions): Promise<FastifyInstance> {
+  configureCore({ defaultPhoneRegion: config.DEFAULT_PHONE_REGION });
+  const app = Fastify({
+    logger: logger ?? { level: config.LOG_LEVEL },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/u.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.TRUST_PROXY,
+    return503OnClosing: true,
+  });
+  app.decorate('orm', orm);
+  app.decorate('config', config);
+  app.decorateRequest('em', null as unknown as EntityManager);
+  app.addHook('onRequest', async (request, reply) => {
+    request.em = orm.em.fork();
+    reply.header('x-request-id', request.id);
+  });
+
+  // The last resort for anything a face did not map itself: never a stack trace, never a 500 for bad input.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a few seconds.' } });
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    const message = status < 500 ? error.message : 'Something went wrong on our side. It has been logged.';
+    return reply.code(status).send({ error: { code: error.code ?? 'internal_error', message, requestId: request.id } });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await isDatabaseReachable(orm);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
+  });
+
+  await app.register(apiPlugin, { prefix: '/api/v1' });
+  await app.register(panelPlugin);
+  if (isSlackConfigured(config)) await app.register(botPlugin);
+  return app;
+}
+
+/** Resolves the database: the configured one, or an embedded PostgreSQL with its data in DATA_DIR. */
+async function openDatabase(config: Config, log: (msg: string) => void): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  const embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT, log);
+  const client = new pg.Client({ connectionString: embedded.url });
+  await client.connect();
+  const { rowCount } = await client.query("select 1 from pg_database where datname = 'contactdesk'");
+  if (!rowCount) await client.query('create database contactdesk');
+  await client.end();
+  return { url: embedded.url.replace(/\/postgres$/u, '/contactdesk'), embedded };
+}
+
+/** Waits for the database with a growing pause, saying what it waits for, instead of failing at once. */
+async function waitForDatabase(orm: MikroORM, url: string, log: (msg: string) => void): Promise<void> {
+  const where = new URL(url);
+  for (let attempt = 1, pause = 1000; !(await isDatabaseReachable(orm)); attempt++, pause = Math.min(pause * 2, 15_000)) {
+    log(`database at ${where.hostname}:${where.port || 5432} is not reachable (attempt ${attempt}); retrying in ${pause / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = (msg: string) => console.log(`[contactdesk] ${msg}`);
+  const { url, embedded } = await openDatabase(config, log);
+  const orm = await openOrm({ url, poolMax: config.DB_POOL_MAX, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  await waitForDatabase(orm, url, log);
+  if (config.MIGRATE_ON_START) {
+    const applied = await migrate(orm);
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  }
+  const app = await buildServer({ config, orm });
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await app.close(); // answers new requests with 503 and waits for the in-flight ones
+    await orm.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(`[contactdesk] could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
