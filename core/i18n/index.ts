@@ -1,21 +1,20 @@
 // Message catalogues: every user-facing string, keyed by the same codes as the domain errors.
-// Each language's catalogue is assembled from one part per face so each face keeps its own strings.
+// Each language's catalogue is assembled from one part per face (common, panel, bot).
 import type { Locale } from '../regions.ts';
 import { common as commonEn } from './common.en.ts';
 import { common as commonPl } from './common.pl.ts';
+import { panel as panelEn } from './panel.en.ts';
+import { panel as panelPl } from './panel.pl.ts';
+import { bot as botEn } from './bot.en.ts';
+import { bot as botPl } from './bot.pl.ts';
 
 export type { Locale };
 export type Messages = Record<string, string>;
 
 const CATALOGUES: Record<Locale, Messages> = {
-  en: { ...commonEn },
-  pl: { ...commonPl },
+  en: { ...commonEn, ...panelEn, ...botEn },
+  pl: { ...commonPl, ...panelPl, ...botPl },
 };
-
-/** Register a face's own strings (called once at module load by panel/ and bot/). */
-export function addMessages(parts: Record<Locale, Messages>): void {
-  for (const locale of Object.keys(parts) as Locale[]) Object.assign(CATALOGUES[locale], parts[locale]);
-}
 
 /** The message for `key` with `{param}` placeholders filled; falls back to English, then to the key. */
 export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {

@@ -1,0 +1,3 @@
+// English strings of the bot.
+export const bot: Record<string, string> = {
+};

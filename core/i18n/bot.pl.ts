@@ -1,0 +1,3 @@
+// Polish strings of the bot.
+export const bot: Record<string, string> = {
+};

@@ -1,0 +1,3 @@
+// English strings of the panel.
+export const panel: Record<string, string> = {
+};

@@ -1,0 +1,3 @@
+// Polish strings of the panel.
+export const panel: Record<string, string> = {
+};
