@@ -8,7 +8,8 @@ import { Contact, Sender, IntegrationAccount, AuditEvent } from './entities/inde
 import type { IContact, ISender } from './entities/index.ts';
 import { ContactInput, ContactPatch, RequesterInput, SenderInput, issuesFrom, parseInput, MAX_NAME_LENGTH } from './contact.schemas.ts';
 import { normalizeSender, senderKey, type NormalizedSender } from './senders.ts';
-import { fold, polishSortKey, tidy } from './text.ts';
+import { tidy } from './text.ts';
+import { searchColumns } from './contact.search-columns.ts';
 import { coreSettings } from './settings.ts';
 import type { Actor } from './actor.ts';
 import { loadContactViews, type ContactView } from './contact.view.ts';
@@ -363,18 +364,6 @@ async function replaceSenders(tx: EntityManager, contact: IContact, senders: Nor
     contact.senders.add(tx.create(Sender, senderEntityData(contact, sender, actor, null)) as ISender);
   }
   Object.assign(contact, searchColumns(contact.name, senders));
-}
-
-/** The derived columns that search and sorting use; recomputed on every change of name or senders. */
-function searchColumns(name: string, senders: { searchKey: string }[]) {
-  const nameFolded = fold(name);
-  return {
-    nameKey: name.toLowerCase(),
-    nameFolded,
-    sortKey: polishSortKey(name),
-    // " | " keeps a fragment from matching across the name and a sender.
-    searchText: [nameFolded, ...senders.map((s) => s.searchKey)].join(' | '),
-  };
 }
 
 function senderEntityData(contact: IContact, sender: NormalizedSender, actor: Actor, sourceUrl: string | null) {
