@@ -14,6 +14,9 @@ export const User = defineEntity({
     active: p.boolean().default(true),
     /** Bumped on password reset or deactivation: sessions signed with an older value are refused. */
     sessionEpoch: p.integer().default(0),
+    /** Failed sign-ins in a row, kept in the database so every instance counts the same attempts. */
+    failedLogins: p.integer().default(0),
+    lockedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     lastLoginAt: p.datetime().nullable(),
   }),
