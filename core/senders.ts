@@ -1,5 +1,6 @@
 // Sender normalisation (spec §2): the normalised key is what makes a sender unique.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+// The "max" metadata validates number ranges, not only lengths: +48 100 000 000 is refused.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { tidy, fold, digitsOnly } from './text.ts';
 import { normalizePlatform } from './platforms.ts';
 
