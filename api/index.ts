@@ -37,6 +37,9 @@ function actorOf(request: FastifyRequest): Actor {
 }
 
 export const apiPlugin: FastifyPluginAsync = async (app) => {
+  // The API speaks JSON only: any other body is refused with 415 rather than read as a string.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.setErrorHandler((error, request, reply) => sendApiError(error as Error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
