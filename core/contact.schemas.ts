@@ -1,7 +1,7 @@
 // Input schemas for contacts, shared by the panel's forms, the bot's modals and the API.
 // Messages are catalogue keys (core/i18n), not English.
 import { z } from 'zod';
-import { tidy } from './text.ts';
+import { tidy, stripControl } from './text.ts';
 import { isCountryCode, isLanguageCode } from './regions.ts';
 import { SENDER_KINDS } from './senders.ts';
 import { InvalidInputError, type FieldIssue } from './errors.ts';
@@ -41,7 +41,7 @@ const contactFields = {
   note: z
     .string({ error: 'error.invalid' })
     .nullish()
-    .transform((v) => (v && v.trim() ? v.replace(/\r\n/gu, '\n') : null))
+    .transform((v) => (v && v.trim() ? stripControl(v.replace(/\r\n/gu, '\n')) : null))
     .refine((v) => v === null || v.length <= MAX_NOTE_LENGTH, { error: 'error.note.tooLong' }),
 };
 

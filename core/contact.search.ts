@@ -8,7 +8,7 @@
 // - pages are keyset cursors (OFFSET 500000 costs seconds) and there is no exact count on this path.
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fold, digitsOnly, escapeLike } from './text.ts';
+import { fold, digitsOnly, escapeLike, tidy } from './text.ts';
 import { CONTACT_VIEW_COLUMNS, toContactView, type ContactRow, type ContactView } from './contact.view.ts';
 import { InvalidInputError } from './errors.ts';
 import { issuesFrom } from './contact.schemas.ts';
@@ -23,7 +23,7 @@ const text = (max: number) =>
     .string({ error: 'error.invalid' })
     .max(max, { error: 'error.query.tooLong' })
     .optional()
-    .transform((v) => (v && v.trim() ? v.trim() : undefined));
+    .transform((v) => (v && tidy(v) ? tidy(v) : undefined));
 
 export const SearchQuery = z.object({
   q: text(200),

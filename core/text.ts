@@ -1,8 +1,15 @@
 // Text normalisation shared by every face: display names, search folding and the Polish sort key.
 
+/** Control characters other than line breaks and tabs: PostgreSQL refuses NUL, and none belong in text. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu;
+
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
 /** Trim, collapse inner whitespace and compose to NFC: how names and handles are stored. */
 export function tidy(text: string): string {
-  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  return stripControl(text).normalize('NFC').replace(/\s+/gu, ' ').trim();
 }
 
 // NFD splits "ó" into "o" + a combining mark, but "ł" has no decomposition and needs an explicit map.
