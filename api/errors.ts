@@ -1,7 +1,7 @@
 // Maps domain errors to the API's error body: {"error": {"code", "message", "fields"?, "owner"?}}.
 import type { FastifyReply, FastifyRequest, FastifyError } from 'fastify';
 import { t, pickLocale } from '../core/i18n/index.ts';
-import { isDatabaseUnavailable } from '../core/database.ts';
+import { databaseTrouble, databaseTroubleBody } from '../core/database.ts';
 import {
   DomainError,
   InvalidInputError,
@@ -34,12 +34,10 @@ export function sendApiError(error: FastifyError | Error, request: FastifyReques
     if (error instanceof StaleVersionError && error.currentVersion !== null) body.currentVersion = error.currentVersion;
     return reply.code(status).send({ error: body });
   }
-  if (isDatabaseUnavailable(error)) {
-    request.log.warn({ err: error }, 'database unavailable');
-    return reply
-      .code(503)
-      .header('retry-after', '5')
-      .send({ error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a few seconds.' } });
+  const trouble = databaseTrouble(error);
+  if (trouble) {
+    request.log.warn({ err: error }, `database ${trouble}`);
+    return reply.code(503).header('retry-after', '5').send(databaseTroubleBody(trouble));
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode ?? 500;

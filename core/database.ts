@@ -109,14 +109,30 @@ export async function isDatabaseReachable(orm: MikroORM): Promise<boolean> {
   }
 }
 
-/** True for errors that mean "the database cannot be reached right now" (answered 503, not 500). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
+/**
+ * Database failures a user can meet through no fault of their own, answered with 503 rather than 500:
+ * "unavailable" (the database cannot be reached right now) or "timeout" (a statement hit DB_STATEMENT_TIMEOUT_MS).
+ */
+export function databaseTrouble(error: unknown): 'unavailable' | 'timeout' | null {
+  if (!error || typeof error !== 'object') return null;
   const { name, code, message } = error as { name?: string; code?: string; message?: string };
-  return (
+  if (code === '57014') return 'timeout';
+  const unavailable =
     name === 'ConnectionException' ||
     name === 'KnexTimeoutError' ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code ?? '') ||
-    /Timeout acquiring a connection|Connection terminated|connection is closed|Client has encountered a connection error/iu.test(message ?? '')
-  );
+    /Timeout acquiring a connection|Connection terminated|connection is closed|Client has encountered a connection error/iu.test(message ?? '');
+  return unavailable ? 'unavailable' : null;
+}
+
+/** The 503 body for a database failure, the same on every face that answers JSON. */
+export function databaseTroubleBody(trouble: 'unavailable' | 'timeout') {
+  return trouble === 'timeout'
+    ? { error: { code: 'database_timeout', message: 'The database took too long to answer; try again or narrow the search.' } }
+    : { error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a few seconds.' } };
+}
+
+/** True when the database, not the request, is at fault (unreachable or too slow). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseTrouble(error) !== null;
 }

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError } from '../../core/config.ts';
+import { plainEnv } from '../helpers/server-process.ts';
 
 t.test('each invalid value is named with what was expected', async (t) => {
   const cases: [Record<string, string>, RegExp][] = [
@@ -34,7 +35,7 @@ t.test('defaults make a working local setup', async (t) => {
 
 t.test('npm start with a bad value exits at once with the message, not a stack trace', async (t) => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, PORT: 'eighty', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' },
+    env: plainEnv({ PORT: 'eighty', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }),
     encoding: 'utf8',
     timeout: 30_000,
   });
