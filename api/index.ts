@@ -13,7 +13,7 @@ import {
   updateContact,
 } from '../core/contact.service.ts';
 import { listIntegrations } from '../core/integration.service.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import type { Actor } from '../core/actor.ts';
 import { sendApiError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -32,6 +32,20 @@ function idOf(request: FastifyRequest, name = 'id'): number {
   return id;
 }
 
+/**
+ * The API refuses fields it does not know (a typo like "nmae" would otherwise be dropped silently);
+ * the core's schemas stay lenient for the panel's and the bot's own forms.
+ */
+function knownFields<T>(body: T, allowed: readonly string[]): T {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+    if (unknown.length) throw new InvalidInputError(unknown.map((field) => ({ field, code: 'error.field.unknown' })));
+  }
+  return body;
+}
+
+const CONTACT_FIELDS = ['name', 'senders', 'country', 'language', 'integrations', 'note'] as const;
+
 function actorOf(request: FastifyRequest): Actor {
   return request.apiActor as Actor;
 }
@@ -39,7 +53,17 @@ function actorOf(request: FastifyRequest): Actor {
 export const apiPlugin: FastifyPluginAsync = async (app) => {
   // The API speaks JSON only: any other body is refused with 415 rather than read as a string.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(Object.assign(new Error('The request body is not valid UTF-8.'), { statusCode: 400 }), undefined);
+    }
+    parseJson(request, text, done);
+  });
   app.setErrorHandler((error, request, reply) => sendApiError(error as Error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
@@ -69,11 +93,13 @@ export const apiPlugin: FastifyPluginAsync = async (app) => {
   app.get('/contacts/:id', async (request) => getContact(request.em, idOf(request)));
 
   app.post('/contacts', async (request, reply) => {
-    const contact = await createContact(request.em, request.body, actorOf(request));
+    const contact = await createContact(request.em, knownFields(request.body, CONTACT_FIELDS), actorOf(request));
     return reply.code(201).header('location', `/api/v1/contacts/${contact.id}`).send(contact);
   });
 
-  app.patch('/contacts/:id', async (request) => updateContact(request.em, idOf(request), request.body, actorOf(request)));
+  app.patch('/contacts/:id', async (request) =>
+    updateContact(request.em, idOf(request), knownFields(request.body, [...CONTACT_FIELDS, 'version']), actorOf(request)),
+  );
 
   app.delete('/contacts/:id', async (request, reply) => {
     await deleteContact(request.em, idOf(request), actorOf(request));
@@ -81,7 +107,7 @@ export const apiPlugin: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/contacts/:id/senders', async (request, reply) => {
-    const body = (request.body ?? {}) as { sourceUrl?: unknown };
+    const body = knownFields((request.body ?? {}) as { sourceUrl?: unknown }, ['kind', 'value', 'platform', 'sourceUrl']);
     const sourceUrl = typeof body.sourceUrl === 'string' ? body.sourceUrl : null;
     return reply.code(201).send(await addSender(request.em, idOf(request), request.body, actorOf(request), { sourceUrl }));
   });
@@ -97,7 +123,7 @@ export const apiPlugin: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/quick-add', async (request, reply) => {
-    const body = (request.body ?? {}) as { requester?: unknown; source?: { url?: unknown } };
+    const body = knownFields((request.body ?? {}) as { requester?: unknown; source?: { url?: unknown } }, ['requester', 'source']);
     const url = typeof body.source?.url === 'string' ? body.source.url : null;
     const result = await quickAddRequester(request.em, body.requester, actorOf(request), { url });
     return reply.code(201).send(result);

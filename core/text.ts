@@ -3,8 +3,11 @@
 /** Control characters other than line breaks and tabs: PostgreSQL refuses NUL, and none belong in text. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu;
 
+// A lone UTF-16 surrogate cannot be encoded as UTF-8 (PostgreSQL refuses it): it becomes U+FFFD.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
+
 export function stripControl(text: string): string {
-  return text.replace(CONTROL, '');
+  return text.replace(CONTROL, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** Trim, collapse inner whitespace and compose to NFC: how names and handles are stored. */

@@ -1,6 +1,7 @@
 // English strings of the core: validation and domain errors, field and kind names.
 export const common: Record<string, string> = {
   'error.invalid': 'This value is not valid.',
+  'error.field.unknown': 'This field is not part of the request.',
   'error.invalidInput': 'Some fields need fixing.',
   'error.notFound': 'This contact does not exist (it may have been deleted).',
   'error.nameTaken': 'A contact named “{name}” already exists.',

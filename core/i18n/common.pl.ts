@@ -1,6 +1,7 @@
 // Polish strings of the core: validation and domain errors, field and kind names.
 export const common: Record<string, string> = {
   'error.invalid': 'Ta wartość jest nieprawidłowa.',
+  'error.field.unknown': 'To pole nie należy do żądania.',
   'error.invalidInput': 'Popraw zaznaczone pola.',
   'error.notFound': 'Ten kontakt nie istnieje (mógł zostać usunięty).',
   'error.nameTaken': 'Kontakt o nazwie „{name}” już istnieje.',
