@@ -21,6 +21,8 @@ export const Sender = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   }),
   indexes: [
+    // Every contact view reads its senders; without this each would scan the whole table.
+    { name: 'sender_contact_idx', properties: ['contact'] },
     // The database, not the code, decides who owns a sender: two concurrent requests cannot both win.
     {
       name: 'sender_identity_unique',
