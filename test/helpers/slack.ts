@@ -29,6 +29,8 @@ export interface SlackCall {
   /** The path, for response URLs. */
   path: string;
   authorization: string | undefined;
+  /** Whether the fake answered with success (2xx, and `ok: true` for Web API methods). */
+  delivered: boolean;
 }
 
 export interface FakeAnswer {
@@ -45,7 +47,7 @@ export interface FakeSlack {
   /** A response URL served by this fake. */
   responseUrl(name?: string): string;
   calls(method?: string): SlackCall[];
-  /** What the user was told ephemerally: response-URL posts and chat.postEphemeral calls, in order. */
+  /** What the user was told ephemerally: delivered response-URL posts and chat.postEphemeral calls, in order. */
   ephemeral(): { text: string; blocks: any[]; via: string; replaceOriginal: boolean }[];
   /** Answers `method` with `handler` from now on (or only the next `times` calls). */
   answer(method: string, handler: Handler, times?: number): void;
@@ -96,13 +98,16 @@ export async function startFakeSlack(t: Teardown): Promise<FakeSlack> {
       const path = request.url ?? '';
       const method = path.startsWith('/api/') ? path.slice(5).split('?')[0] : 'response_url';
       const body = parseApiBody(Buffer.concat(chunks).toString('utf8'), String(request.headers['content-type'] ?? ''));
-      calls.push({ method, body, path, authorization: request.headers.authorization });
+      const call: SlackCall = { method, body, path, authorization: request.headers.authorization, delivered: false };
+      calls.push(call);
       const queue = overrides.get(method) ?? [];
       const override = queue[0];
       if (override && --override.times === 0) queue.shift();
       const answer = await (override?.handler ?? defaults[method] ?? (() => ({ body: { ok: true } })))(body);
+      const status = answer.status ?? 200;
+      call.delivered = status < 300 && (answer.body as { ok?: boolean } | undefined)?.ok !== false;
       const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? { ok: true });
-      response.writeHead(answer.status ?? 200, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
+      response.writeHead(status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
       response.end(payload);
     });
   });
@@ -115,7 +120,7 @@ export async function startFakeSlack(t: Teardown): Promise<FakeSlack> {
   fake.calls = (method) => calls.filter((call) => method === undefined || call.method === method);
   fake.ephemeral = () =>
     calls
-      .filter((call) => call.method === 'response_url' || call.method === 'chat.postEphemeral')
+      .filter((call) => call.delivered && (call.method === 'response_url' || call.method === 'chat.postEphemeral'))
       .map((call) => ({ text: String(call.body.text ?? ''), blocks: call.body.blocks ?? [], via: call.method, replaceOriginal: call.body.replace_original === true }));
   fake.answer = (method, handler, times = Infinity) => {
     const queue = overrides.get(method) ?? [];
