@@ -54,10 +54,6 @@ function failureText(failure: SlackFailure): string {
   }
 }
 
-export function isExpiredTrigger(result: SlackResult<unknown>): boolean {
-  return !result.ok && result.failure.reason === 'slack_error' && result.failure.error === 'expired_trigger_id';
-}
-
 export interface EphemeralMessage {
   text: string;
   blocks?: types.KnownBlock[];
