@@ -35,8 +35,9 @@ export function contactUrl(publicUrl: string, id: number): string {
   return `${publicUrl}/contacts/${id}`;
 }
 
+/** A button; an empty value is left out, as Slack refuses one. */
 export function button(text: string, actionId: string, value: string, extra: Partial<Button> = {}): Button {
-  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
+  return { type: 'button', text: plain(text), action_id: actionId, ...(value ? { value } : {}), ...extra };
 }
 
 export function openInPanelButton(locale: Locale, publicUrl: string, id: number): Button {

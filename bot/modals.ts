@@ -136,15 +136,16 @@ export function contactModal({ context, integrations, contact, name }: ContactFo
   const languages = languageOptions(locale).map((l) => option(l.code, l.name));
   const blocks: Block[] = [
     textInput(CONTACT_BLOCK.name, t(locale, 'field.name'), { initial: contact?.name ?? name?.slice(0, MAX_NAME_LENGTH), max: MAX_NAME_LENGTH }),
-    textInput(CONTACT_BLOCK.senders, t(locale, 'field.senders'), {
-      initial: contact?.senders.map(senderLine).join('\n'),
-      multiline: true,
-      optional: true,
-      hint: t(locale, 'bot.modal.sendersHint'),
-    }),
     selectInput(CONTACT_BLOCK.country, t(locale, 'field.country'), locale, countries, contact?.country ? option(contact.country, countryName(contact.country, locale)) : null),
     selectInput(CONTACT_BLOCK.language, t(locale, 'field.language'), locale, languages, contact?.language ? option(contact.language, languageName(contact.language, locale)) : null),
   ];
+  const senderLines = contact?.senders.map(senderLine).join('\n') ?? '';
+  if (senderLines.length > SLACK_INPUT_MAX) {
+    blocks.splice(1, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'bot.modal.sendersPanelOnly') }] });
+  } else {
+    const hint = t(locale, 'bot.modal.sendersHint');
+    blocks.splice(1, 0, textInput(CONTACT_BLOCK.senders, t(locale, 'field.senders'), { initial: senderLines, multiline: true, optional: true, hint }));
+  }
   if (integrations.length > 0) {
     const chosen = contact?.integrations.map((i) => option(String(i.id), integrationLabel(i))) ?? [];
     blocks.push({
@@ -198,12 +199,12 @@ function senderFromLine(line: string): SenderInput {
 }
 
 export interface ContactFormInput {
-  raw: { name: string; senders: SenderInput[]; country: string | null; language: string | null; integrations: number[]; note?: string | null };
+  raw: { name: string; senders?: SenderInput[]; country: string | null; language: string | null; integrations: number[]; note?: string | null };
   /** The line of the senders box each sender came from (1-based), to point errors at it. */
   senderLines: number[];
 }
 
-/** The submitted form as the core's ContactInput; the note is left out when the form did not show it. */
+/** The submitted form as the core's ContactInput; senders and note are left out when the form did not show them. */
 export function readContactForm(state: ViewState | undefined): ContactFormInput {
   const senders: SenderInput[] = [];
   const senderLines: number[] = [];
@@ -219,11 +220,11 @@ export function readContactForm(state: ViewState | undefined): ContactFormInput 
   const integrations = (stateValue(state, CONTACT_BLOCK.integrations)?.selected_options ?? []).map((o) => Number(o.value));
   const raw: ContactFormInput['raw'] = {
     name: textOf(state, CONTACT_BLOCK.name),
-    senders,
     country: selected(CONTACT_BLOCK.country),
     language: selected(CONTACT_BLOCK.language),
     integrations,
   };
+  if (state?.values?.[CONTACT_BLOCK.senders]) raw.senders = senders;
   if (state?.values?.[CONTACT_BLOCK.note]) raw.note = textOf(state, CONTACT_BLOCK.note);
   return { raw, senderLines };
 }

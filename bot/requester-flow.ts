@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { webApi } from '@slack/bolt';
 import { t } from '../core/i18n/index.ts';
 import { quickAddRequester } from '../core/contact.service.ts';
-import { SenderTakenError } from '../core/errors.ts';
+import { InvalidInputError, SenderTakenError } from '../core/errors.ts';
 import { extractRequester, emailFilesMissingContent, type Requester, type SlackMessage } from './requester-extraction.ts';
 import { callSlack, replyEphemeral, type EphemeralMessage, type ReplyTarget } from './slack-calls.ts';
 import { button, contactMessage, escapeMrkdwn, openInPanelButton, senderLabel, textMessage } from './blocks.ts';
@@ -78,6 +78,11 @@ async function quickAdd(deps: BotDeps, em: EntityManager, user: ActingUser, requ
     const { contact } = await quickAddRequester(em, requester, user.actor, { url: sourceUrl });
     return contactMessage(t(locale, 'bot.quickAdd.created', { name: escapeMrkdwn(contact.name), sender }), contact, locale, publicUrl);
   } catch (error) {
+    if (error instanceof InvalidInputError) {
+      // The message held something that looked like a requester but is not valid (a malformed number): let the agent type it.
+      const text = errorText(error, locale, deps.log);
+      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text }, accessory: button(t(locale, 'bot.button.enterRequester'), ACTION.enterRequester, enterRequesterValue(sourceUrl)) }] };
+    }
     if (!(error instanceof SenderTakenError)) return textMessage(errorText(error, locale, deps.log));
     const text = t(locale, 'bot.quickAdd.owned', { sender, owner: escapeMrkdwn(error.owner.name) });
     return {

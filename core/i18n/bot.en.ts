@@ -46,6 +46,7 @@ export const bot: Record<string, string> = {
   'bot.modal.close': 'Close',
   'bot.modal.loading': 'Loading…',
   'bot.modal.sendersHint': 'One per line: an e-mail, a phone number, or a nick with its platform, e.g. jan_kowalski (allegro).',
+  'bot.modal.sendersPanelOnly': 'This contact has more senders than a Slack form can hold, so they are left as they are; edit them in the panel.',
   'bot.modal.notePanelOnly': 'The note is longer than a Slack form can hold, so it is left as it is; edit it in the panel.',
   'bot.modal.choose': 'Choose…',
   'bot.modal.requesterHint': 'Fill in one of e-mail, phone or nick.',

@@ -46,6 +46,7 @@ export const bot: Record<string, string> = {
   'bot.modal.close': 'Zamknij',
   'bot.modal.loading': 'Wczytywanie…',
   'bot.modal.sendersHint': 'Jeden w wierszu: e-mail, numer telefonu albo nick z platformą, np. jan_kowalski (allegro).',
+  'bot.modal.sendersPanelOnly': 'Ten kontakt ma więcej nadawców, niż mieści formularz Slacka, więc zostają bez zmian; edytuj ich w panelu.',
   'bot.modal.notePanelOnly': 'Notatka jest dłuższa, niż mieści formularz Slacka, więc zostaje bez zmian; edytuj ją w panelu.',
   'bot.modal.choose': 'Wybierz…',
   'bot.modal.requesterHint': 'Wypełnij jedno z pól: e-mail, telefon lub nick.',

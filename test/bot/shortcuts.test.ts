@@ -71,6 +71,12 @@ t.test('message shortcuts', async (t) => {
     t.match(replies[0].text, 'Added *Marta Wiśniewska* to contacts (marta@example.org).');
   });
 
+  t.test('a requester that is not valid after all is explained, with a button to type it', async (t) => {
+    const { replies } = await shortcut('add_requester', { text: 'Klient: +48 000 000 000' });
+    t.match(replies[0].text, 'This is not a valid phone number');
+    t.same(buttons(replies[0].blocks).map((b) => b.action_id), ['requester_enter']);
+  });
+
   t.test('lookup_requester shows the owning contact', async (t) => {
     const { replies } = await shortcut('lookup_requester', { text: 'From: someone &lt;<mailto:OLA@example.com|OLA@example.com>&gt;' });
     t.match(replies[0].text, 'ola@example.com belongs to this contact:');

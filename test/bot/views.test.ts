@@ -114,6 +114,20 @@ t.test('modal submissions', async (t) => {
     t.equal(((await db().findOneOrFail(Contact, ola.id)) as any).name, 'Ola Kamińska-Nowak');
   });
 
+  t.test('a contact with more senders than a Slack input holds: edited without touching them', async (t) => {
+    const senders = Array.from({ length: 50 }, (_, i) => ({ kind: 'email' as const, value: `a-rather-long-address-number-${i}@customer-support-department.example.com` }));
+    const many = await createContact(db(), { name: 'Many Senders', senders }, actor('panel', 1, 'Admin'));
+    await sendSigned(app, interactionBody(actionPayload({ actionId: 'contact_edit', value: String(many.id), responseUrl: fake.responseUrl() })));
+    await idle();
+    const view = fake.calls('views.update').at(-1)!.body.view;
+    t.notOk(view.blocks.some((b: any) => b.block_id === 'senders'), 'no senders box');
+    t.match(JSON.stringify(view.blocks), 'more senders than a Slack form can hold');
+    t.equal((await submit(viewSubmission(view, { name: 'Many Senders Renamed' }))).body, '');
+    const saved = (await db().findOneOrFail(Contact, many.id, { populate: ['senders'] })) as any;
+    t.equal(saved.name, 'Many Senders Renamed');
+    t.equal(saved.senders.getItems().length, 50);
+  });
+
   t.test('the requester form: one of e-mail, phone or nick, quick-added with the message as its source', async (t) => {
     await sendSigned(app, interactionBody(actionPayload({
       actionId: 'requester_enter',

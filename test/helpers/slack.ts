@@ -281,6 +281,11 @@ export function actionPayload(fields: { actionId: string; value?: string; respon
 /** A view_submission of an opened modal, with typed values keyed by block id (strings, or {option}/{options}). */
 export function viewSubmission(view: Record<string, any>, values: Record<string, string | { option: string | null } | { options: string[] }>, fields: { user?: string; viewId?: string } = {}) {
   const state: Record<string, Record<string, unknown>> = {};
+  // Slack sends every input block of the view, empty ones included.
+  for (const block of (view.blocks ?? []).filter((b: any) => b.type === 'input')) {
+    const type = block.element.type;
+    state[block.block_id] = { input: type === 'static_select' ? { type, selected_option: null } : type === 'multi_static_select' ? { type, selected_options: [] } : { type, value: null } };
+  }
   for (const [blockId, value] of Object.entries(values)) {
     state[blockId] = {
       input:
