@@ -111,13 +111,13 @@ export function textMessage(text: string, extra: Partial<EphemeralMessage> = {})
 /** A line of text above one contact card. */
 export function contactMessage(intro: string, contact: ContactView, locale: Locale, publicUrl: string, detailed = false): EphemeralMessage {
   return {
-    text: `${intro} ${contact.name}`,
+    text: `${intro} ${escapeMrkdwn(contact.name)}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(intro, 3000) } }, ...contactBlocks(contact, locale, publicUrl, detailed)],
   };
 }
 
 export function detailsMessage(contact: ContactView, locale: Locale, publicUrl: string): EphemeralMessage {
-  return { text: contact.name, blocks: contactBlocks(contact, locale, publicUrl, true) };
+  return { text: escapeMrkdwn(contact.name), blocks: contactBlocks(contact, locale, publicUrl, true) };
 }
 
 /** How many cards a list shows before it links to the panel instead. */
@@ -140,7 +140,7 @@ export function searchResultsMessage(query: string, page: SearchPage, locale: Lo
     });
   }
   for (const contact of shown) blocks.push({ type: 'divider' }, ...contactBlocks(contact, locale, publicUrl));
-  return { text: shown.map((c) => c.name).join(', '), blocks };
+  return { text: shown.map((c) => escapeMrkdwn(c.name)).join(', '), blocks };
 }
 
 export function helpMessage(locale: Locale): EphemeralMessage {

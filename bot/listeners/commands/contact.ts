@@ -20,31 +20,33 @@ export function registerContactCommand(app: App, deps: BotDeps): void {
     await ack();
     const { user, em } = await begin(deps, client, command.user_id, command.user_name);
     const target = { user: user.id, responseUrl: command.response_url, channel: command.channel_id };
-    const reply = (message: EphemeralMessage) => replyEphemeral(client, deps.log, target, message);
     const { subcommand, argument } = parseContactCommand(command.text);
+    let message: EphemeralMessage | null;
     try {
       switch (subcommand) {
-        case 'find': {
-          if (!argument) return void (await reply(helpMessage(user.locale)));
-          const explicit = /^\s*find(\s|$)/iu.test(command.text);
-          return void (await reply(await find(deps, em, user, argument, explicit)));
-        }
+        case 'find':
+          message = argument ? await find(deps, em, user, argument, /^\s*find(\s|$)/iu.test(command.text)) : helpMessage(user.locale);
+          break;
         case 'show':
-          return void (await reply(argument ? await show(deps, em, user, argument) : helpMessage(user.locale)));
+          message = argument ? await show(deps, em, user, argument) : helpMessage(user.locale);
+          break;
         case 'add':
-          return await openAddForm(deps, client, em, user, command.trigger_id, target, argument);
+          await openAddForm(deps, client, em, user, command.trigger_id, target, argument);
+          message = null;
+          break;
         case 'edit': {
-          if (!argument) return void (await reply(helpMessage(user.locale)));
-          const owner = await findNameOwner(em, argument);
-          if (owner) return await openEditForm(deps, client, em, user, command.trigger_id, target, owner.id);
-          return void (await reply(await similar(deps, em, user, argument)));
+          const owner = argument ? await findNameOwner(em, argument) : null;
+          if (owner) await openEditForm(deps, client, em, user, command.trigger_id, target, owner.id);
+          message = owner ? null : argument ? await similar(deps, em, user, argument) : helpMessage(user.locale);
+          break;
         }
         default:
-          return void (await reply(helpMessage(user.locale)));
+          message = helpMessage(user.locale);
       }
     } catch (error) {
-      await reply(textMessage(errorText(error, user.locale, deps.log)));
+      message = textMessage(errorText(error, user.locale, deps.log));
     }
+    if (message) await replyEphemeral(client, deps.log, target, message);
   });
 }
 
