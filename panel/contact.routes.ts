@@ -35,7 +35,7 @@ function actorOf(request: FastifyRequest): Actor {
 function filtersOf(query: Record<string, unknown>): Record<(typeof FILTERS)[number], string> {
   const result = {} as Record<(typeof FILTERS)[number], string>;
   for (const key of FILTERS) result[key] = typeof query[key] === 'string' ? (query[key] as string).slice(0, 300) : '';
-  if (!(SORTS as readonly string[]).includes(result.sort)) result.sort = '';
+  if (!(SORTS as readonly string[]).includes(result.sort) || result.sort === 'name') result.sort = ''; // name is the default
   return result;
 }
 

@@ -151,7 +151,8 @@ export function describeError(error: DomainError, request: FastifyRequest): { fi
   }
   if (error instanceof NameTakenError) fields.name = { message, owner: error.owner };
   if (error instanceof SenderTakenError) fields[error.field ?? 'value'] = { message, owner: error.owner };
-  return { fields, summary: error instanceof InvalidInputError ? t(locale, 'error.invalidInput') : message };
+  // When the problem is shown next to a field, the summary only says that there is something to fix.
+  return { fields, summary: Object.keys(fields).length > 0 ? t(locale, 'error.invalidInput') : message };
 }
 
 function statusOf(error: DomainError): number {
