@@ -3,6 +3,7 @@
 import t from 'tap';
 import manifest from '../../bot/manifest.json' with { type: 'json' };
 import { Contact } from '../../core/entities/index.ts';
+import { claimOnce, sweepOldKeys } from '../../bot/idempotency.ts';
 import { startFakeSlack, botTestApp, sendSigned, commandBody, interactionBody, shortcutPayload, signature, TEAM_ID } from '../helpers/slack.ts';
 
 t.test('the Slack endpoint', async (t) => {
@@ -99,4 +100,20 @@ t.test('SLACK_TEAM_ID refuses requests from another workspace', async (t) => {
   t.equal(own.statusCode, 200);
   await idle();
   t.equal(fake.ephemeral().length, 1, 'its own workspace is served');
+});
+
+t.test('idempotency keys: claimed once, claimable again after their window, swept after a day', async (t) => {
+  const fake = await startFakeSlack(t);
+  const { app } = await botTestApp(t, fake);
+  const em = () => app.orm.em.fork();
+  const sql = (query: string, params: unknown[] = []) => em().getConnection().execute(query, params);
+  const key = { key: 'slack:test:one', windowSeconds: 10 };
+  t.match(await claimOnce(em(), key), { claimed: true });
+  t.match(await claimOnce(em(), key), { claimed: false, result: null });
+  await sql("update idempotency_key set created_at = now() - interval '11 seconds' where key = ?", [key.key]);
+  t.match(await claimOnce(em(), key), { claimed: true }, 'a click after the window is a new intent');
+
+  await sql("insert into idempotency_key (key, created_at) values ('slack:old', now() - interval '25 hours'), ('api:old', now() - interval '25 hours')");
+  t.equal(await sweepOldKeys(em()), 1);
+  t.same((await sql("select key from idempotency_key where key like '%old' order by key")).map((r) => r.key), ['api:old'], 'other faces’ keys are left alone');
 });
