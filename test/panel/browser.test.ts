@@ -38,12 +38,14 @@ t.test('the panel in Chromium', async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
 
   const rowCount = () => page.locator('tbody#rows tr[id^="contact-"]').count();
+  // Functions run in the page (strings would be eval, which the CSP rightly forbids); the page's globals, typed here.
+  type Page = { document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null }; marker?: number };
   /** Set in the page: it survives htmx swaps and is gone after a full page load. */
-  const mark = () => page.evaluate('window.marker = 42');
-  const marked = async () => (await page.evaluate('window.marker')) === 42;
-  /** Waits for a condition evaluated in the page (a string: the page's globals are not this program's). */
-  const until = (condition: string) => page.waitForFunction(condition);
-  const rowsAre = (n: number) => until(`document.querySelectorAll('tbody#rows tr[id^="contact-"]').length === ${n}`);
+  const mark = () => page.evaluate(() => void ((globalThis as unknown as Page).marker = 42));
+  const marked = () => page.evaluate(() => (globalThis as unknown as Page).marker === 42);
+  const countIs = (selector: string, n: number) =>
+    page.waitForFunction(([sel, count]) => (globalThis as unknown as Page).document.querySelectorAll(sel).length === count, [selector, n] as const);
+  const rowsAre = (n: number) => countIs('tbody#rows tr[id^="contact-"]', n);
 
   await t.test('sign in', async (t) => {
     await page.goto(`${base}/contacts`);
@@ -89,11 +91,11 @@ t.test('the panel in Chromium', async (t) => {
 
     await page.getByLabel('Name', { exact: true }).fill('Browser Person');
     await page.getByLabel('Name', { exact: true }).press('Tab');
-    await until(`document.querySelector('#name-check').textContent.trim() === ''`);
+    await page.waitForFunction(() => (globalThis as unknown as Page).document.querySelector('#name-check')?.textContent?.trim() === '');
     await page.locator('input[name="senderValue"]').first().fill('browser@example.com');
     await mark();
     await page.getByRole('button', { name: 'Add sender' }).click();
-    await until(`document.querySelectorAll('#sender-rows .sender-row').length === 2`);
+    await countIs('#sender-rows .sender-row', 2);
     t.ok(await marked(), 'the row was added in place');
     const second = page.locator('#sender-rows .sender-row').nth(1);
     await second.locator('select[name="senderKind"]').selectOption('handle');
@@ -101,7 +103,7 @@ t.test('the panel in Chromium', async (t) => {
     await second.locator('input[name="senderPlatform"]').fill('allegro');
     // A third row, removed again in place.
     await page.getByRole('button', { name: 'Add sender' }).click();
-    await until(`document.querySelectorAll('#sender-rows .sender-row').length === 3`);
+    await countIs('#sender-rows .sender-row', 3);
     await page.locator('#sender-rows .sender-row').nth(2).getByRole('button', { name: 'Remove' }).click();
     t.equal(await page.locator('#sender-rows .sender-row').count(), 2);
     await page.getByLabel('Country').selectOption('PL');
