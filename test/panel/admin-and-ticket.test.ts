@@ -1,7 +1,7 @@
 // Admin pages (integration accounts, users, API tokens) and a new ticket sent through a real SMTP server.
 import t from 'tap';
 import { SMTPServer } from 'smtp-server';
-import { testApp, } from '../helpers/app.ts';
+import { testApp } from '../helpers/app.ts';
 import { signedIn, PanelClient, htmx } from './client.ts';
 import { createContact } from '../../core/contact.service.ts';
 import { actor } from '../../core/actor.ts';
@@ -30,8 +30,6 @@ t.test('admin: integration accounts', async (t) => {
   const id = Number(/\/admin\/integrations\/(\d+)\/rename/u.exec(list.body)?.[1]);
 
   await admin.post('/admin/integrations', { platform: 'allegro', label: 'Second shop' });
-  const taken = await admin.post('/admin/integrations', { platform: 'allegro', label: 'second  shop' });
-  t.equal(taken.statusCode, 303, 'labels compare as tidied text but keep their case');
   const duplicate = await admin.post('/admin/integrations', { platform: 'allegro', label: 'Main shop' });
   t.equal(duplicate.statusCode, 422);
   t.match(duplicate.body, /An account with this label already exists/);

@@ -169,3 +169,26 @@ t.test('security headers and the CSP htmx runs under', async (t) => {
   t.equal(api.headers['content-security-policy'], undefined, 'panel headers do not leak into the API');
   t.equal(api.statusCode, 401);
 });
+
+t.test('sign-in attempts are rate-limited per address; oversized posts get a page, not JSON', async (t) => {
+  const { app } = await testApp(t);
+  const client = new PanelClient(app);
+  await client.get('/setup');
+  let last = 0;
+  for (let i = 0; i < 21; i++) last = (await client.post('/login', { email: `someone${i}@example.com`, password: 'wrong-password' })).statusCode;
+  t.equal(last, 429, 'the 21st attempt within five minutes is refused');
+  const page = await client.post('/login', { email: 'x@example.com', password: 'whatever' });
+  t.match(page.body, /Too many attempts/);
+  t.match(page.headers['content-type'], /text\/html/);
+
+  const huge = await client.post('/setup', { name: 'x'.repeat(300 * 1024) });
+  t.equal(huge.statusCode, 413);
+  t.match(huge.body, /<!doctype html>/);
+  t.match(huge.body, /The request could not be understood/);
+});
+
+t.test('without SESSION_SECRET a random key is used and sessions still work', async (t) => {
+  const { app, orm } = await testApp(t, { SESSION_SECRET: '' });
+  const client = await signedIn(app, orm.em.fork(), 'agent');
+  t.equal((await client.get('/contacts')).statusCode, 200);
+});

@@ -109,6 +109,20 @@ t.test('contact pages', async (t) => {
     t.ok(sorted.body.indexOf('Paged 54') < sorted.body.indexOf('Paged 53'), 'sort by name descending');
   });
 
+  await t.test('past the candidate cap, the list says to refine the search', async (t) => {
+    // 2,001 matching rows straight in SQL: through the service this would take a minute.
+    await orm.em.getConnection().execute(`
+      insert into contact (name, name_key, name_folded, sort_key, search_text, created_at, updated_at, created_via, created_by_id, created_by_name, version)
+      select 'Capped ' || g, 'capped ' || g, 'capped ' || g, 'capped ' || g, 'capped ' || g, now(), now(), 'import', 'seed', 'Seed', 1
+        from generate_series(1, 2001) g`);
+    const page = await client.get('/contacts?q=capped', htmx('div#results'));
+    t.match(page.body, /More than 2000 contacts match; showing the first 2000 found. Refine your search./);
+    t.equal((page.body.match(/<tr id="contact-\d+">/gu) ?? []).length, 50);
+    const narrow = await client.get('/contacts?q=capped%20200', htmx('div#results'));
+    t.notMatch(narrow.body, /Refine your search/);
+    await orm.em.getConnection().execute(`delete from contact where name_key like 'capped %'`);
+  });
+
   await t.test('create: validation errors come back with everything typed', async (t) => {
     const form = await client.get('/contacts/new');
     t.match(form.body, /<form id="contact-form"/);
