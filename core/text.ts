@@ -41,13 +41,22 @@ const POLISH_ALPHABET = 'aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż';
  */
 export function polishSortKey(text: string): string {
   let key = '';
-  for (const ch of tidy(text).toLowerCase()) {
+  for (const ch of tidy(text).toLowerCase()) key += sortChar(ch);
+  return key;
+}
+
+const sortChars = new Map<string, string>();
+
+function sortChar(ch: string): string {
+  let mapped = sortChars.get(ch);
+  if (mapped === undefined) {
     let index = POLISH_ALPHABET.indexOf(ch);
     if (index < 0) index = POLISH_ALPHABET.indexOf(fold(ch)); // é sorts as e, ü as u
     // Letters map to one contiguous block (U+0100…) above spaces, digits and ASCII punctuation.
-    key += index >= 0 ? String.fromCharCode(0x100 + index) : ch;
+    mapped = index >= 0 ? String.fromCharCode(0x100 + index) : ch;
+    if (sortChars.size < 10_000) sortChars.set(ch, mapped); // bounded: any text can reach this
   }
-  return key;
+  return mapped;
 }
 
 /** Escape LIKE metacharacters so `%`, `_` and `\` in a query are plain characters. */
