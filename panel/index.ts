@@ -194,7 +194,7 @@ async function handleError(error: FastifyError, request: FastifyRequest, reply: 
   }
   request.log.error({ err: error }, 'unhandled panel error');
   try {
-    return await page(500, 'panel.error.title', 'panel.error.internal', { requestId: request.id });
+    return await page(500, 'panel.error.title', 'panel.error.internal');
   } catch {
     return reply.code(500).type('text/plain; charset=utf-8').send(`Something went wrong. Request id: ${request.id}`);
   }

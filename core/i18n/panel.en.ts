@@ -172,7 +172,7 @@ export const panel: Record<string, string> = {
   'panel.error.tooMany': 'Too many attempts. Wait a few minutes and try again.',
   'panel.error.unavailable': 'The database is unavailable; try again in a few seconds.',
   'panel.error.badRequest': 'The request could not be understood.',
-  'panel.error.internal': 'Something went wrong on our side. It has been logged (request {requestId}).',
+  'panel.error.internal': 'Something went wrong on our side. It has been logged; please try again.',
   'panel.error.requestId': 'Request id:',
   'panel.error.back': 'Back to contacts',
 };

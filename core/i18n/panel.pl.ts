@@ -172,7 +172,7 @@ export const panel: Record<string, string> = {
   'panel.error.tooMany': 'Zbyt wiele prób. Odczekaj kilka minut i spróbuj ponownie.',
   'panel.error.unavailable': 'Baza danych jest niedostępna; spróbuj ponownie za kilka sekund.',
   'panel.error.badRequest': 'Nie udało się zrozumieć żądania.',
-  'panel.error.internal': 'Coś poszło nie tak po naszej stronie. Zapisaliśmy to (żądanie {requestId}).',
+  'panel.error.internal': 'Coś poszło nie tak po naszej stronie. Zapisaliśmy to; spróbuj ponownie.',
   'panel.error.requestId': 'Identyfikator żądania:',
   'panel.error.back': 'Wróć do kontaktów',
 };
