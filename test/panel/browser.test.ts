@@ -64,7 +64,13 @@ t.test('the panel in Chromium', async (t) => {
     await rowsAre(1);
     t.match(await page.locator('tbody#rows').textContent(), /Żaneta Żółć/);
     t.ok(await marked(), 'no page load');
+    await page.waitForURL(/\?q=zolc$/u, { waitUntil: 'commit' });
     t.equal(new URL(page.url()).search, '?q=zolc', 'the URL holds the search, to bookmark or share');
+    await page.goBack({ waitUntil: 'commit' });
+    await rowsAre(50);
+    t.equal(new URL(page.url()).search, '', 'back restores the unfiltered list');
+    await page.goForward({ waitUntil: 'commit' });
+    await rowsAre(1);
     await page.screenshot({ path: `${ARTIFACTS}/contacts-search.png`, fullPage: true });
   });
 
