@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../core/database.ts';
+import { migrate, openOrm, startEmbeddedPostgres } from '../core/database.ts';
 import { seedDatabase, progressBar, SEED_ACTOR } from '../scripts/seed.ts';
 
 export const SEED = 1;
@@ -99,6 +99,14 @@ export interface SeededDatabase {
 export async function seededDatabase(adminUrl: string, name: string, contacts: number, log: (line: string) => void): Promise<SeededDatabase> {
   await createDatabase(adminUrl, name);
   const url = databaseUrl(adminUrl, name);
+  const orm = await openOrm({ url, poolMax: 1, statementTimeoutMs: 600_000 });
+  try {
+    // A kept database gets the migrations added since it was seeded (an index changes what is measured).
+    const applied = await migrate(orm);
+    if (applied.length) log(`${name}: applied ${applied.join(', ')}`);
+  } finally {
+    await orm.close(true);
+  }
   const count = async () =>
     withClient(url, async (client) => {
       const { rows } = await client.query<{ contacts: number; senders: number }>(

@@ -175,13 +175,22 @@ export async function panelSignIn(url: string, email: string, password: string):
   return cookieHeader(jar);
 }
 
-/** The list page (full HTML) or the search partial (what htmx requests: same URL, `HX-Request: true`). */
+/** What htmx sends with active search: the panel answers the results fragment instead of the whole page. */
+const PARTIAL_HEADERS = { 'hx-request': 'true', 'hx-target': '#results' };
+
+/** The list page (full HTML) or the search partial (the same URL with the htmx headers). */
 export function panelRequests(partial: boolean): RequestSpec[] {
   return HTTP_FRAGMENTS.map((q) => ({
     method: 'GET',
     path: `/contacts?q=${encodeURIComponent(q)}`,
-    ...(partial ? { headers: { 'hx-request': 'true' } } : {}),
+    ...(partial ? { headers: PARTIAL_HEADERS } : {}),
   }));
+}
+
+/** True when the search partial really is a fragment (no <html> document around it). */
+export async function panelPartialIsFragment(url: string, cookie: string): Promise<boolean> {
+  const response = await fetch(`${url}/contacts?q=nowak`, { headers: { cookie, ...PARTIAL_HEADERS } });
+  return response.status === 200 && !/<html/iu.test(await response.text());
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { runSearchSuite, explainOurs, type SearchRuns } from './search-suite.ts'
 import { benchQuickAdd } from './quick-add.ts';
 import { measureStartup } from './startup.ts';
 import {
-  ROOT, RssSampler, apiListRequests, load, panelRequests, panelSignIn, routeExists, slackCommandRequests,
+  ROOT, RssSampler, apiListRequests, load, panelPartialIsFragment, panelRequests, panelSignIn, routeExists, slackCommandRequests,
   slackShortcutRequests, startFakeSlack, startServer,
 } from './http.ts';
 import { renderChart, renderMarkdown, type BenchResult, type DatasetResult, type FaceResult } from './report.ts';
@@ -75,6 +75,7 @@ async function httpSuite(databaseUrl: string, seconds: number, runId: string): P
       if (!cookie) panel = { available: false, reason: 'GET /login answers 404' };
       else {
         const headers = { cookie, 'sec-fetch-site': 'same-origin' };
+        if (!(await panelPartialIsFragment(server.url, cookie))) log('  panel: the search partial request got a whole page back');
         await load(server.url, 10, Math.min(2, seconds), panelRequests(true), headers); // warm-up
         panel = {
           available: true,

