@@ -85,6 +85,8 @@ export const panelPlugin: FastifyPluginAsync = async (app) => {
   await app.register(fastifyView, {
     engine: { eta: new Eta() },
     root: path.join(here, 'views'),
+    // Templates are part of the release: compiled once and kept (a template edit needs a restart).
+    production: true,
   });
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', index: false });
 
