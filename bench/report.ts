@@ -115,7 +115,7 @@ export function renderMarkdown(result: BenchResult): string {
     'Re-run it after any change to search, the schema or the faces; `npm run seed -- --contacts N` fills a database the same way.', '');
   if (result.quick) out.push('> **Quick run:** a smoke check of the harness on a small scratch database. The figures say nothing about performance.', '');
   out.push('## Machine', '');
-  out.push(`- ${m.cores} cores (${m.cpu}), ${m.memoryGb.toFixed(0)} GB memory; PostgreSQL ${m.postgres} on the same machine (default settings); Node ${m.node}.`);
+  out.push(`- ${m.cores} cores (${m.cpu}), ${m.memoryGb.toFixed(0)} GB memory; PostgreSQL ${m.postgres} on the same machine, otherwise default settings; Node ${m.node}.`);
   out.push(`- The load generator (autocannon) and the benchmark itself run on the same machine as the server and PostgreSQL.`);
   out.push(`- Load average (1, 5, 15 min) before the run: ${m.loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${m.loadAfter.map((l) => l.toFixed(2)).join(', ')}.` +
     (loaded ? ' **Other work was running on the machine during this run**, so absolute numbers are pessimistic; the baseline ran in the same run on the same data, so the ratios stay meaningful.' : ''), '');

@@ -147,7 +147,11 @@ async function main(): Promise<void> {
       largestUrl = db.url;
       const { orm, client } = await openDataset(db.url);
       try {
-        result.machine.postgres ||= (await client.query<{ server_version: string }>('show server_version')).rows[0].server_version;
+        if (!result.machine.postgres) {
+          const version = (await client.query<{ server_version: string }>('show server_version')).rows[0].server_version;
+          const buffers = (await client.query<{ shared_buffers: string }>('show shared_buffers')).rows[0].shared_buffers;
+          result.machine.postgres = `${version} (shared_buffers ${buffers})`;
+        }
         log(`search at ${size.toLocaleString('en')} contacts`);
         const search = await runSearchSuite(orm, client, settings.search, log);
         result.datasets.push({ name, contacts: size, senders: db.senders, seedSeconds: db.seedSeconds, search } satisfies DatasetResult);
