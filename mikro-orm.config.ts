@@ -29,6 +29,7 @@ export function ormConfig(settings: OrmSettings): Options {
       snapshotName: '.snapshot-contactdesk',
       transactional: true,
       allOrNothing: true,
+      silent: true, // server.ts logs what was applied
     },
     pool: { min: 0, max: settings.poolMax ?? 10, idleTimeoutMillis: 30_000 },
     driverOptions: {
