@@ -146,7 +146,7 @@ export const contactRoutes: FastifyPluginAsync = async (app) => {
 
   /** One more empty sender row, appended in place by htmx. */
   app.get('/contacts/sender-row', async (request, reply) =>
-    render(request, reply, { page: '_sender-row' }, { row: { kind: 'email', value: '', platform: '' }, index: -1, platforms: PLATFORM_OPTIONS, autofocus: true }),
+    render(request, reply, { page: '_sender-row' }, { row: { kind: 'email', value: '', platform: '' }, index: -1 }),
   );
 
   // ---------------------------------------------------------------------------------------------------

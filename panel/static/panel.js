@@ -11,3 +11,11 @@ document.addEventListener('click', function (event) {
   var focusTarget = next ? next.querySelector('input, select') : document.querySelector('[value="addSender"]');
   if (focusTarget) focusTarget.focus();
 });
+
+// A sender row added by htmx gets the focus, so the keyboard user types into it at once.
+document.addEventListener('htmx:after:swap', function (event) {
+  var target = event.detail && event.detail.ctx && event.detail.ctx.target;
+  if (!target || target.id !== 'sender-rows') return;
+  var inputs = target.querySelectorAll('input[name="senderValue"]');
+  if (inputs.length) inputs[inputs.length - 1].focus();
+});
