@@ -2,7 +2,7 @@
 import type { SearchRow } from './search-suite.ts';
 import type { LoadResult } from './http.ts';
 import type { QuickAddResult } from './quick-add.ts';
-import { ms, percentile, type Summary } from './stats.ts';
+import { ms, percentile, times, type Summary } from './stats.ts';
 
 export interface Machine {
   cpu: string;
@@ -47,7 +47,7 @@ function searchTable(rows: SearchRow[]): string {
   for (const r of rows) {
     const b = r.baseline;
     lines.push(
-      `| \`${r.label.replace(/\|/gu, '\\|')}\` | ${r.why} | ${r.page} | ${r.rows}${r.capped ? ' (capped)' : ''} | ${ms(r.ours.p50)} | ${ms(r.ours.p95)} | ${ms(r.ours.max)} | ${b ? ms(b.p50) : '–'} | ${b ? ms(b.p95) : '–'} | ${b ? ms(b.max) : '–'} | ${Number.isFinite(r.ratio) ? `${r.ratio.toFixed(0)}×` : '–'} |`,
+      `| \`${r.label.replace(/\|/gu, '\\|')}\` | ${r.why} | ${r.page} | ${r.rows}${r.capped ? ' (capped)' : ''} | ${ms(r.ours.p50)} | ${ms(r.ours.p95)} | ${ms(r.ours.max)} | ${b ? ms(b.p50) : '–'} | ${b ? ms(b.p95) : '–'} | ${b ? ms(b.max) : '–'} | ${times(r.ratio)} |`,
     );
   }
   return lines.join('\n');
@@ -78,7 +78,7 @@ function targets(result: BenchResult): TargetLine[] {
     const fragments = largest.search.filter((r) => r.fragment && Number.isFinite(r.ratio));
     const minRatio = Math.min(...fragments.map((r) => r.ratio));
     const below = fragments.filter((r) => r.ratio < 20).map((r) => `\`${r.label}\``);
-    lines.push({ what: 'search vs the naive baseline, fragment queries', target: '≥ 20× at p95', measured: `lowest ${minRatio.toFixed(0)}×${below.length ? ` (below 20×: ${below.join(', ')})` : ''}`, ok: minRatio >= 20 });
+    lines.push({ what: 'search vs the naive baseline, fragment queries', target: '≥ 20× at p95', measured: `lowest ${times(minRatio)}${below.length ? ` (below 20×: ${below.join(', ')})` : ''}`, ok: minRatio >= 20 });
     const deep = largest.search.find((r) => r.deepPage);
     if (deep) lines.push({ what: `page ${deep.page} of a broad filter`, target: '≤ 10 ms', measured: `p95 ${ms(deep.ours.p95)} ms`, ok: deep.ours.p95 <= 10 });
   }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { searchContacts } from '../core/contact.search.ts';
 import { benchQueries, prepareQuery, timeOurs } from './search-queries.ts';
 import { timeBaseline } from './baseline.ts';
-import type { Summary } from './stats.ts';
+import { times, type Summary } from './stats.ts';
 
 export interface SearchRow {
   label: string;
@@ -43,7 +43,7 @@ export async function runSearchSuite(orm: MikroORM, client: pg.Client, runs: Sea
     }
     const ratio = baseline ? baseline.p95 / ours.p95 : NaN;
     rows.push({ label: bench.label, why: bench.why, fragment: bench.fragment, deepPage: Boolean(bench.deepPage), page: prepared.page, rows: prepared.rows, capped: prepared.capped, ours, baseline, ratio });
-    log(`  ${bench.label.padEnd(24)} ours p95 ${ours.p95.toFixed(1).padStart(7)} ms   baseline p95 ${(baseline?.p95 ?? NaN).toFixed(0).padStart(6)} ms   ×${ratio.toFixed(0)}`);
+    log(`  ${bench.label.padEnd(24)} ours p95 ${ours.p95.toFixed(1).padStart(7)} ms   baseline p95 ${(baseline?.p95 ?? NaN).toFixed(0).padStart(6)} ms   ${times(ratio)}`);
   }
   return rows;
 }

@@ -40,3 +40,9 @@ export function ms(value: number): string {
   if (!Number.isFinite(value)) return '–';
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
+
+/** A ratio as the tables show it: "0.4×", "7.5×", "42×". */
+export function times(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '–';
+  return `${ratio.toFixed(ratio < 10 ? 1 : 0)}×`;
+}
