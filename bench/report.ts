@@ -191,6 +191,8 @@ function median(values: (number | undefined)[]): number {
   return percentile(sorted, 50);
 }
 
+const TARGET_P95 = 25;
+
 /** A log-log line chart of the median and worst p95 over the search set, per data size, ours and the baseline. */
 export function renderChart(datasets: DatasetResult[]): string {
   const W = 640, H = 360, left = 70, right = 190, top = 40, bottom = 50;
@@ -212,6 +214,10 @@ export function renderChart(datasets: DatasetResult[]): string {
   ];
   for (let v = lo; v <= hi; v *= 10) {
     parts.push(`<line x1="${left}" x2="${W - right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`, `<text x="${left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#555">${v >= 1 ? num(v) : v}</text>`);
+  }
+  if (TARGET_P95 >= lo && TARGET_P95 <= hi) {
+    parts.push(`<line x1="${left}" x2="${W - right}" y1="${y(TARGET_P95)}" y2="${y(TARGET_P95)}" stroke="#2da44e" stroke-dasharray="2 3"/>`,
+      `<text x="${W - right - 4}" y="${y(TARGET_P95) - 5}" text-anchor="end" fill="#2da44e">target p95 ${TARGET_P95} ms</text>`);
   }
   sizes.forEach((size, i) => parts.push(`<text x="${x(i)}" y="${H - bottom + 20}" text-anchor="middle" fill="#555">${num(size)}</text>`));
   series.forEach((s, k) => {
