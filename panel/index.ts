@@ -90,7 +90,7 @@ export const panelPlugin: FastifyPluginAsync = async (app) => {
   });
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', index: false });
 
-  app.get('/static/htmx.min.js', { config: { public: true } }, (_request, reply) => reply.sendFile('htmx.min.js', htmxDir));
+  app.get('/static/htmx.min.js', (_request, reply) => reply.sendFile('htmx.min.js', htmxDir));
 
   await bootstrapAdmin(app.orm.em.fork(), config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
@@ -100,6 +100,7 @@ export const panelPlugin: FastifyPluginAsync = async (app) => {
 
   // Who is asking, in which language; pages other than sign-in and static files need a live session.
   app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/static/')) return; // no database round trip for a stylesheet
     const session = sessionOf(request);
     const uid = session.get('uid');
     const iat = session.get('iat') ?? 0;
@@ -108,7 +109,7 @@ export const panelPlugin: FastifyPluginAsync = async (app) => {
     }
     request.locale = request.panelUser?.locale ?? pickLocale(request.headers['accept-language'], config.DEFAULT_LOCALE);
     const routeConfig = request.routeOptions.config ?? {};
-    if (routeConfig.public || request.url.startsWith('/static/')) return;
+    if (routeConfig.public) return;
     if (!request.panelUser) {
       if (uid !== undefined) session.delete();
       const next = request.method === 'GET' ? request.url : '/contacts';
