@@ -44,6 +44,8 @@ export interface PanelUser {
   active: boolean;
   sessionEpoch: number;
   lastLoginAt: string | null;
+  /** Set while too many failed sign-ins keep the account locked. */
+  lockedUntil: string | null;
 }
 
 function toPanelUser(user: IUser): PanelUser {
@@ -56,6 +58,7 @@ function toPanelUser(user: IUser): PanelUser {
     active: user.active,
     sessionEpoch: user.sessionEpoch,
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+    lockedUntil: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
   };
 }
 
@@ -81,6 +84,7 @@ export async function createUser(em: EntityManager, raw: unknown): Promise<Panel
   try {
     await em.flush();
   } catch (error) {
+    em.clear(); // the refused row must not be flushed again by a later query of this request
     if (error instanceof UniqueConstraintViolationException) throw new InvalidInputError([{ field: 'email', code: 'error.email.taken' }]);
     throw error;
   }

@@ -145,6 +145,7 @@ export const panel: Record<string, string> = {
   'panel.users.lastLogin': 'Last sign-in',
   'panel.users.active': 'Active',
   'panel.users.inactive': 'Deactivated',
+  'panel.users.lockedUntil': 'Locked until {date} (a password reset unlocks)',
   'panel.users.reset': 'Reset password',
   'panel.users.deactivate': 'Deactivate',
   'panel.users.invited': '{email} can now sign in with this temporary password:',

@@ -145,6 +145,7 @@ export const panel: Record<string, string> = {
   'panel.users.lastLogin': 'Ostatnie logowanie',
   'panel.users.active': 'Aktywny',
   'panel.users.inactive': 'Dezaktywowany',
+  'panel.users.lockedUntil': 'Zablokowany do {date} (nowe hasło odblokowuje)',
   'panel.users.reset': 'Nowe hasło',
   'panel.users.deactivate': 'Dezaktywuj',
   'panel.users.invited': '{email} może się teraz zalogować tym tymczasowym hasłem:',

@@ -72,9 +72,9 @@ t.test('sign-in, wrong passwords, the per-account lock, sign-out', async (t) => 
 
   const evil = await client.post('/login', { email: 'aga@example.com', password: PASSWORD, next: '//evil.example/' });
   t.equal(evil.headers.location, '/contacts', 'no open redirect');
-  const signedIn = await client.get('/contacts');
-  t.equal(signedIn.statusCode, 200);
-  t.match(signedIn.body, /Aga/);
+  const afterSignIn = await client.get('/contacts');
+  t.equal(afterSignIn.statusCode, 200);
+  t.match(afterSignIn.body, /Aga/);
 
   const logout = await client.post('/logout');
   t.equal(logout.statusCode, 303);
@@ -89,6 +89,11 @@ t.test('sign-in, wrong passwords, the per-account lock, sign-out', async (t) => 
   const row = await orm.em.fork().findOneOrFail(User, { email: 'aga@example.com' });
   t.equal(row.failedLogins, MAX_FAILED_LOGINS);
   t.ok(row.lockedUntil && row.lockedUntil > new Date());
+  const admin = await signedIn(app, orm.em.fork(), 'admin');
+  t.match((await admin.get('/admin/users')).body, /Locked until .* \(a password reset unlocks\)/);
+  const reset = await admin.post(`/admin/users/${row.id}/reset`);
+  const temporary = /<code class="secret">([^<]+)<\/code>/u.exec(reset.body)?.[1] ?? '';
+  t.equal((await new PanelClient(app).signIn('aga@example.com', temporary)).statusCode, 303, 'a reset unlocks the account');
 });
 
 t.test('roles, deactivation and password resets end sessions', async (t) => {
