@@ -1,7 +1,7 @@
 // Contact pages: the list with search and filters, details with history, create/edit forms, delete, new ticket.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { searchContacts, SORTS, type SearchPage } from '../core/contact.search.ts';
+import { searchContacts, CANDIDATE_CAP, SORTS, type SearchPage } from '../core/contact.search.ts';
 import { createContact, deleteContact, findNameOwner, getContact, recordContactEvent, updateContact } from '../core/contact.service.ts';
 import { listIntegrations } from '../core/integration.service.ts';
 import { AuditEvent, type IAuditEvent } from '../core/entities/index.ts';
@@ -82,7 +82,7 @@ export const contactRoutes: FastifyPluginAsync = async (app) => {
       integrations,
       smtp: mailer !== null,
       pickers: pickerOptions(request.locale),
-      capMessage: page.capped ? t(request.locale, 'search.capped', { cap: 2000 }) : '',
+      capMessage: page.capped ? t(request.locale, 'search.capped', { cap: CANDIDATE_CAP }) : '',
     });
   });
 

@@ -61,7 +61,7 @@ export const panel: Record<string, string> = {
   'panel.contacts.searchPlaceholder': 'Szukaj po nazwie, e-mailu, telefonie lub nicku…',
   'panel.contacts.searchButton': 'Szukaj',
   'panel.contacts.filters': 'Filtry i sortowanie',
-  'panel.contacts.any': 'Dowolny',
+  'panel.contacts.any': 'Wszystkie',
   'panel.contacts.sort': 'Sortuj według',
   'panel.contacts.clear': 'Wyczyść wyszukiwanie i filtry',
   'panel.contacts.actions': 'Akcje',
