@@ -19,7 +19,7 @@ export async function createIntegration(em: EntityManager, raw: unknown): Promis
     await em.flush();
     return { id: account.id, platform: account.platform, label: account.label };
   } catch (error) {
-    throw labelTaken(error);
+    throw labelTaken(em, error);
   }
 }
 
@@ -31,7 +31,7 @@ export async function renameIntegration(em: EntityManager, id: number, raw: unkn
   try {
     await em.flush();
   } catch (error) {
-    throw labelTaken(error);
+    throw labelTaken(em, error);
   }
   return { id: account.id, platform: account.platform, label: account.label };
 }
@@ -46,7 +46,8 @@ export async function deleteIntegration(em: EntityManager, id: number): Promise<
   if (deleted === 0) throw new NotFoundError();
 }
 
-function labelTaken(error: unknown): unknown {
+function labelTaken(em: EntityManager, error: unknown): unknown {
+  em.clear(); // the failed entity must not be flushed again by a later call on this EntityManager
   if (error instanceof UniqueConstraintViolationException) {
     return new InvalidInputError([{ field: 'label', code: 'error.label.taken' }]);
   }
