@@ -5,7 +5,12 @@ import { IntegrationInput, parseInput } from './contact.schemas.ts';
 import { InUseError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { IntegrationView } from './contact.view.ts';
 
-export async function listIntegrations(em: EntityManager): Promise<(IntegrationView & { contactCount: number })[]> {
+export async function listIntegrations(em: EntityManager): Promise<IntegrationView[]> {
+  return em.getConnection().execute('select i.id, i.platform, i.label from integration_account i order by i.platform, i.label');
+}
+
+/** The accounts with how many contacts use each: for the admin page only, counting costs a scan per account. */
+export async function listIntegrationsWithUsage(em: EntityManager): Promise<(IntegrationView & { contactCount: number })[]> {
   return em.getConnection().execute(
     `select i.id, i.platform, i.label, (select count(*) from contact_integration ci where ci.integration_account_id = i.id)::int as "contactCount"
        from integration_account i order by i.platform, i.label`,

@@ -1,7 +1,7 @@
 // Admin pages: integration accounts, panel users and API tokens. Secrets (temporary passwords, tokens) are
 // shown once, in the answer to the request that made them, and never stored in clear.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { createIntegration, deleteIntegration, listIntegrations, renameIntegration } from '../core/integration.service.ts';
+import { createIntegration, deleteIntegration, listIntegrationsWithUsage, renameIntegration } from '../core/integration.service.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../core/api-token.service.ts';
 import { deactivateUser, inviteUser, listUsers, resetPassword, ROLES, type PanelUser } from '../core/user.service.ts';
 import { NotFoundError } from '../core/errors.ts';
@@ -28,7 +28,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   const integrationsView: View = { page: 'admin-integrations' };
   const integrationsData = async (request: FastifyRequest, values = { platform: '', label: '' }) => ({
     title: t(request.locale, 'panel.integrations.title'),
-    integrations: await listIntegrations(request.em),
+    integrations: await listIntegrationsWithUsage(request.em),
     platforms: PLATFORM_OPTIONS,
     values,
   });
