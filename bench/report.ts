@@ -33,6 +33,8 @@ export interface BenchResult {
   quickAdd: QuickAddResult | null;
   startup: Summary | null;
   plans: { label: string; plan: string }[];
+  /** Why the HTTP and start-up figures are missing, when the server could not be started. */
+  serverError: string | null;
   chartPath: string;
 }
 
@@ -161,6 +163,7 @@ export function renderMarkdown(result: BenchResult): string {
     out.push('', `With ${(large.contacts / small.contacts).toFixed(0)}× the data, the median p95 over the set goes ${growth((r) => r.ours.p95)} for ours and ` +
       `${growth((r) => r.baseline?.p95)} for the naive baseline.`, '');
   }
+  if (result.serverError) out.push('## HTTP and start-up', '', 'Not measured: the server did not start.', '', '```', result.serverError, '```', '');
   if (result.http) {
     out.push('## HTTP', '');
     out.push(faceTable('API list `/api/v1/contacts?q=…`', result.http.api), '');

@@ -113,7 +113,7 @@ t.test('seed and harness on a tiny data set', async (t) => {
   t.test('report and chart render from results', async (t) => {
     const row = { label: 'nowak', why: 'common', fragment: true, deepPage: false, page: 1, rows: 50, capped: false, ours: summarize([2, 3]), baseline: summarize([200, 300]), ratio: 100 };
     const result: BenchResult = {
-      quick: true, date: '2026-01-01 00:00 UTC', chartPath: 'growth.svg', plans: [], http: null, quickAdd: null, startup: null,
+      quick: true, date: '2026-01-01 00:00 UTC', chartPath: 'growth.svg', plans: [], serverError: null, http: null, quickAdd: null, startup: null,
       machine: { cpu: 'cpu', cores: 2, memoryGb: 4, postgres: '15', node: 'v20', loadBefore: [0, 0, 0], loadAfter: [0, 0, 0] },
       datasets: [{ name: 'a', contacts: 1000, senders: 2000, seedSeconds: 1, search: [row] }, { name: 'b', contacts: 10_000, senders: 20_000, seedSeconds: null, search: [{ ...row, ours: summarize([4]), ratio: 75 }] }],
     };
