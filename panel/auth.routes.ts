@@ -6,9 +6,12 @@ import { render, seeOther, sessionOf } from './render.ts';
 
 type Body = Record<string, unknown>;
 
-/** Only paths of this site: an open redirect would let a link send a user anywhere after signing in. */
+/**
+ * Only paths of this site: an open redirect would let a link send a user anywhere after signing in. Printable
+ * ASCII only, as a URL path is once encoded: anything else cannot go into the Location header.
+ */
 function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && /^\/(?![/\\])[^\s]*$/u.test(raw) && raw.length < 2000 ? raw : '/contacts';
+  return typeof raw === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/u.test(raw) && raw.length < 2000 ? raw : '/contacts';
 }
 
 function startSession(request: FastifyRequest, user: PanelUser): void {
