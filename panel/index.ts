@@ -69,6 +69,8 @@ export const panelPlugin: FastifyPluginAsync = async (app) => {
     },
     strictTransportSecurity: https ? undefined : false,
   });
+  // Forms only (htmx sends them url-encoded too): JSON or text inherited from the root parsers is refused with 415.
+  app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(secureSession, {
     key: sessionKey(config.SESSION_SECRET, (msg) => app.log.warn(msg)),
