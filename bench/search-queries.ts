@@ -33,7 +33,7 @@ export function benchQueries(allegroId: number): BenchQuery[] {
     { label: '+48 60', why: 'phone with +48 prefix', query: { q: '+48 60' }, fragment: true },
     { label: 'kowalski@', why: 'e-mail fragment', query: { q: 'kowalski@' }, fragment: true },
     { label: '@wp.pl', why: 'e-mail domain (common)', query: { q: '@wp.pl' }, fragment: true },
-    { label: 'buziaczek', why: 'e-mail domain (rare)', query: { q: 'buziaczek' }, fragment: true },
+    { label: 'buziaczek', why: 'e-mail domain (less common, ~2%)', query: { q: 'buziaczek' }, fragment: true },
     { label: '-handel', why: 'marketplace handle fragment', query: { q: '-handel' }, fragment: true },
     { label: '50%', why: '% typed (a plain character)', query: { q: '50%' }, fragment: true },
     { label: 'jan_k', why: '_ typed (a plain character)', query: { q: 'jan_k' }, fragment: true },
