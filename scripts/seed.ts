@@ -155,8 +155,8 @@ const SEED_EPOCH = Date.UTC(2023, 0, 1);
 const SEED_SPAN_MS = 3 * 365 * 24 * 3600 * 1000;
 
 /**
- * An endless, deterministic stream of unique contacts. `total` spreads creation times over three years and
- * places each rare surname exactly once.
+ * A deterministic stream of `total` unique contacts: creation times spread over three years, each rare
+ * surname placed exactly once.
  */
 export function* generateContacts(total: number, seed: number, integrationIds: number[], stats: GeneratorStats = { phones: 0, refused: 0, collisions: 0 }): Generator<SeedContact> {
   const rand = prng(seed);
@@ -192,7 +192,8 @@ export function* generateContacts(total: number, seed: number, integrationIds: n
         continue;
       }
       // Taken: the same address or handle with a few more digits, as people do; a phone is drawn again.
-      input = input.kind === 'phone' ? senderInput(rand, 'phone', first, last, null, country) : { ...input, value: input.value.replace(/(@|$)/u, `${digits(rand, 2)}$1`) };
+      if (input.kind === 'phone') input = senderInput(rand, 'phone', first, last, null, country);
+      else input = { ...input, value: input.kind === 'email' ? input.value.replace('@', `${digits(rand, 2)}@`) : `${input.value}${digits(rand, 2)}` };
     }
     const name = uniqueName(rand, names, numbered, base, first, female, foreign, list[0].value);
     const integrations = new Set<number>();
