@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     try {
       result.http = await httpSuite(largestUrl, settings.httpSeconds, runId);
       log('start-up');
-      result.startup = await measureStartup({ DATABASE_URL: largestUrl, API_TOKEN, LOG_LEVEL: 'warn' }, await freePort(), settings.startups);
+      result.startup = await measureStartup({ DATABASE_URL: largestUrl, API_TOKEN, LOG_LEVEL: 'warn' }, settings.startups);
     } catch (error) {
       result.serverError = error instanceof Error ? error.message.slice(0, 2000) : String(error);
       log(`the server could not be measured: ${result.serverError}`);

@@ -2,10 +2,13 @@
 import { spawn } from 'node:child_process';
 import { ROOT, stopChild, waitForReady } from './http.ts';
 import { summarize, type Summary } from './stats.ts';
+import { freePort } from './databases.ts';
 
-export async function measureStartup(env: Record<string, string>, port: number, runs: number): Promise<Summary> {
+export async function measureStartup(env: Record<string, string>, runs: number): Promise<Summary> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
+    // A fresh port each time: a server still shutting down cannot answer for the new one.
+    const port = await freePort();
     const started = performance.now();
     // Its own process group, so stopping it reaches the node process npm starts.
     const child = spawn('npm', ['start'], {
