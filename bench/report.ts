@@ -181,7 +181,7 @@ export function renderMarkdown(result: BenchResult): string {
     out.push(`- Burst of ${q.burst.concurrency} concurrent quick-adds of one sender (${ms(q.burst.ms)} ms): ${q.burst.created} created, ` +
       `${q.burst.refusedAsTaken} refused naming the owner, ${q.burst.otherErrors.length} other errors; ${q.burst.contactsWithSender} contact holds the sender.`, '');
   }
-  if (result.startup) out.push('## Start-up', '', `\`npm start\` to \`/readyz\` over ${result.startup.n} starts: median ${(result.startup.p50 / 1000).toFixed(2)} s, max ${(result.startup.max / 1000).toFixed(2)} s.`, '');
+  if (result.startup) out.push('## Start-up', '', `\`npm start\` to \`/readyz\` over ${result.startup.n} start${result.startup.n === 1 ? '' : 's'}: median ${(result.startup.p50 / 1000).toFixed(2)} s, max ${(result.startup.max / 1000).toFixed(2)} s.`, '');
   if (result.plans.length) {
     out.push('## Query plans of the slowest searches', '');
     for (const p of result.plans) out.push(`\`${p.label}\`:`, '', '```', p.plan, '```', '');
