@@ -49,9 +49,18 @@ export interface SearchPage {
   capped: boolean;
 }
 
-interface Sql {
-  where: string[];
+/** One SQL condition on the contact table `c`, with its parameters. */
+interface Condition {
+  sql: string;
   params: unknown[];
+}
+
+function where(conditions: Condition[]): string {
+  return conditions.length ? `where ${conditions.map((c) => c.sql).join(' and ')}` : '';
+}
+
+function senderMatches(kind: 'email' | 'phone', pattern: string): Condition {
+  return { sql: 'exists (select 1 from sender s where s.contact_id = c.id and s.kind = ? and s.search_key like ?)', params: [kind, pattern] };
 }
 
 /** A typed fragment: the folded text, or the digits of something that looks like a phone number. */
@@ -69,93 +78,77 @@ export async function searchContacts(em: EntityManager, raw: unknown): Promise<S
   const query = parsed.data;
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
 
-  const filters: Sql = { where: [], params: [] };
-  // Conditions a trigram index can serve (fragments of 3+ characters), and prefix conditions for shorter input.
-  const fragments: string[] = [];
-  const prefixes: { contactColumn?: string; senderKind?: string; term: string }[] = [];
+  // Every condition of the query; fragments of 3+ characters are served by the trigram index.
+  const conditions: Condition[] = [];
+  let hasFragment = false;
+  // Ids read through a prefix range scan (b-tree, text_pattern_ops): the first short term drives the candidate set.
+  const prefixDrivers: { condition: Condition; sql: string; params: unknown[] }[] = [];
 
   const addTerm = (term: string, column: 'any' | 'name' | 'email' | 'phone') => {
     if (!term) return;
     const like = escapeLike(term);
     if (term.length >= 3) {
-      fragments.push(term);
-      filters.where.push(`c.search_text like ?`);
-      filters.params.push(`%${like}%`);
-      if (column === 'name') {
-        filters.where.push(`c.name_folded like ?`);
-        filters.params.push(`%${like}%`);
-      } else if (column === 'email' || column === 'phone') {
-        filters.where.push(`exists (select 1 from sender s where s.contact_id = c.id and s.kind = ? and s.search_key like ?)`);
-        filters.params.push(column, `%${like}%`);
-      }
-    } else if (column === 'any') {
-      prefixes.push({ contactColumn: 'name_folded', term });
-      filters.where.push(`(c.name_folded like ? or exists (select 1 from sender s where s.contact_id = c.id and s.search_key like ?))`);
-      filters.params.push(`${like}%`, `${like}%`);
-    } else if (column === 'name') {
-      prefixes.push({ contactColumn: 'name_folded', term });
-      filters.where.push(`c.name_folded like ?`);
-      filters.params.push(`${like}%`);
-    } else {
-      prefixes.push({ senderKind: column, term });
-      filters.where.push(`exists (select 1 from sender s where s.contact_id = c.id and s.kind = ? and s.search_key like ?)`);
-      filters.params.push(column, `${like}%`);
+      hasFragment = true;
+      conditions.push({ sql: 'c.search_text like ?', params: [`%${like}%`] });
+      if (column === 'name') conditions.push({ sql: 'c.name_folded like ?', params: [`%${like}%`] });
+      if (column === 'email' || column === 'phone') conditions.push(senderMatches(column, `%${like}%`));
+      return;
     }
+    const prefix = `${like}%`;
+    const condition: Condition =
+      column === 'any'
+        ? { sql: `(c.name_folded like ? or exists (select 1 from sender s where s.contact_id = c.id and s.search_key like ?))`, params: [prefix, prefix] }
+        : column === 'name'
+          ? { sql: 'c.name_folded like ?', params: [prefix] }
+          : senderMatches(column, prefix);
+    conditions.push(condition);
+    if (prefixDrivers.length > 0) return;
+    const fromNames = `select c.id from contact c where c.name_folded like ? limit ${CANDIDATE_CAP + 1}`;
+    const fromSenders = `select s.contact_id from sender s where ${column === 'any' ? '' : 's.kind = ? and '}s.search_key like ? limit ${CANDIDATE_CAP + 1}`;
+    prefixDrivers.push(
+      column === 'any'
+        ? { condition, sql: `select id from ((${fromNames}) union (${fromSenders})) u`, params: [prefix, prefix] }
+        : column === 'name'
+          ? { condition, sql: fromNames, params: [prefix] }
+          : { condition, sql: fromSenders, params: [column, prefix] },
+    );
   };
 
   if (query.q) addTerm(phoneLike(query.q) ? phoneDigits(query.q) : fold(query.q), 'any');
   if (query.name) addTerm(fold(query.name), 'name');
   if (query.email) addTerm(fold(query.email), 'email');
   if (query.phone) addTerm(phoneDigits(query.phone), 'phone');
-  if (query.country) {
-    filters.where.push('c.country = ?');
-    filters.params.push(query.country);
-  }
-  if (query.language) {
-    filters.where.push('c.language = ?');
-    filters.params.push(query.language);
-  }
+  if (query.country) conditions.push({ sql: 'c.country = ?', params: [query.country] });
+  if (query.language) conditions.push({ sql: 'c.language = ?', params: [query.language] });
   if (query.integration) {
-    filters.where.push('exists (select 1 from contact_integration ci where ci.contact_id = c.id and ci.integration_account_id = ?)');
-    filters.params.push(query.integration);
+    conditions.push({ sql: 'exists (select 1 from contact_integration ci where ci.contact_id = c.id and ci.integration_account_id = ?)', params: [query.integration] });
   }
 
   const order = ORDER[query.sort];
-  const page: Sql = { where: [...filters.where], params: [...filters.params] };
-  if (cursor) {
-    page.where.push(`(${order.key}, c.id) ${order.after} (?${order.cast}, ?)`);
-    page.params.push(cursor.key, cursor.id);
+  const limit = query.limit + 1;
+  let sql: string;
+  let params: unknown[];
+  if (hasFragment || prefixDrivers.length > 0) {
+    // The candidate set carries its sort value, so only the page's rows are read again for display.
+    const driver = hasFragment ? null : prefixDrivers[0];
+    const filters = conditions.filter((c) => c !== driver?.condition); // the driver already guarantees its own
+    if (driver) filters.unshift({ sql: `c.id in (${driver.sql})`, params: driver.params });
+    const keyset = cursor ? `where (k, id) ${order.after} (?${order.cast}, ?)` : '';
+    sql = `with candidates as materialized (
+             select c.id, ${order.key} as k from contact c ${where(filters)} limit ${CANDIDATE_CAP + 1}
+           ), page as (
+             select id, k from candidates ${keyset} order by ${order.pageOrder} limit ${limit}
+           )
+           select ${CONTACT_VIEW_COLUMNS}, page.k::text as cursor_key, (select count(*) from candidates)::int as candidate_count
+             from page join contact c on c.id = page.id order by ${order.pageOrder}`;
+    params = [...filters.flatMap((c) => c.params), ...(cursor ? [cursor.key, cursor.id] : [])];
+  } else {
+    // No text: walk the sort index, filtering as it goes; keyset pages cost the same at any depth.
+    const filters = cursor ? [...conditions, { sql: `(${order.key}, c.id) ${order.after} (?${order.cast}, ?)`, params: [cursor.key, cursor.id] }] : conditions;
+    sql = `select ${CONTACT_VIEW_COLUMNS}, ${order.key}::text as cursor_key from contact c ${where(filters)} order by ${order.orderBy} limit ${limit}`;
+    params = filters.flatMap((c) => c.params);
   }
-  const whereSql = (sql: Sql) => (sql.where.length ? `where ${sql.where.join(' and ')}` : '');
-
-  let candidatesSql = '';
-  let candidateParams: unknown[] = [];
-  if (fragments.length > 0) {
-    // All filters inside the candidate set, so the cap counts real matches.
-    candidatesSql = `select c.id from contact c ${whereSql(filters)} limit ${CANDIDATE_CAP + 1}`;
-    candidateParams = filters.params;
-  } else if (prefixes.length > 0) {
-    const p = prefixes[0];
-    const like = `${escapeLike(p.term)}%`;
-    // Both sides are b-tree range scans (text_pattern_ops); the outer query re-applies every filter.
-    candidatesSql = p.contactColumn
-      ? `select id from ((select c.id from contact c where c.name_folded like ? limit ${CANDIDATE_CAP + 1})
-           union (select s.contact_id from sender s where s.search_key like ? limit ${CANDIDATE_CAP + 1})) u
-         limit ${CANDIDATE_CAP + 1}`
-      : `select s.contact_id as id from sender s where s.kind = ? and s.search_key like ? limit ${CANDIDATE_CAP + 1}`;
-    candidateParams = p.contactColumn ? [like, like] : [p.senderKind, like];
-  }
-
-  const select = `select ${CONTACT_VIEW_COLUMNS}, ${order.key}::text as cursor_key`;
-  const sql = candidatesSql
-    ? `with candidates as materialized (${candidatesSql})
-       ${select}, (select count(*) from candidates)::int as candidate_count
-       from contact c join candidates on candidates.id = c.id ${whereSql(page)}
-       order by ${order.orderBy} limit ${query.limit + 1}`
-    : `${select} from contact c ${whereSql(page)} order by ${order.orderBy} limit ${query.limit + 1}`;
-  const rows = await em
-    .getConnection()
-    .execute<(ContactRow & { cursor_key: string; candidate_count?: number })[]>(sql, [...candidateParams, ...page.params]);
+  const rows = await em.getConnection().execute<(ContactRow & { cursor_key: string; candidate_count?: number })[]>(sql, params);
   const capped = (rows[0]?.candidate_count ?? 0) > CANDIDATE_CAP;
 
   const hasMore = rows.length > query.limit;
@@ -168,11 +161,12 @@ export async function searchContacts(em: EntityManager, raw: unknown): Promise<S
   };
 }
 
-const ORDER: Record<Sort, { key: string; cast: string; orderBy: string; after: '>' | '<' }> = {
-  name: { key: 'c.sort_key', cast: '', orderBy: 'c.sort_key, c.id', after: '>' },
-  '-name': { key: 'c.sort_key', cast: '', orderBy: 'c.sort_key desc, c.id desc', after: '<' },
-  created: { key: 'c.created_at', cast: '::timestamptz', orderBy: 'c.created_at, c.id', after: '>' },
-  '-created': { key: 'c.created_at', cast: '::timestamptz', orderBy: 'c.created_at desc, c.id desc', after: '<' },
+/** Each sort over the contact table (`orderBy`) and over the candidate set's columns (`pageOrder`). */
+const ORDER: Record<Sort, { key: string; cast: string; orderBy: string; pageOrder: string; after: '>' | '<' }> = {
+  name: { key: 'c.sort_key', cast: '', orderBy: 'c.sort_key, c.id', pageOrder: 'k, id', after: '>' },
+  '-name': { key: 'c.sort_key', cast: '', orderBy: 'c.sort_key desc, c.id desc', pageOrder: 'k desc, id desc', after: '<' },
+  created: { key: 'c.created_at', cast: '::timestamptz', orderBy: 'c.created_at, c.id', pageOrder: 'k, id', after: '>' },
+  '-created': { key: 'c.created_at', cast: '::timestamptz', orderBy: 'c.created_at desc, c.id desc', pageOrder: 'k desc, id desc', after: '<' },
 };
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/u;
