@@ -140,7 +140,8 @@ t.test('panel fuzzing', async (t) => {
         ['/admin/tokens', { name: value }, undefined],
       ];
       for (const [url, fields, echo] of forms) {
-        for (const headers of [{}, htmx('form#contact-form')]) {
+        // The contact forms also answer htmx with a fragment: both ways are probed there.
+        for (const headers of url.startsWith('/contacts') ? [{}, htmx('form#contact-form')] : [{}]) {
           const res = await probe(t, 'POST', url, form(fields), { headers, echo });
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           if (res.statusCode < 400) await removeAdded();
