@@ -2,7 +2,7 @@
 // the Slack bot on one Fastify server. `npm start` runs main(); tests call buildServer() and use inject().
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from 'fastify';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { loadConfig, ConfigError, type Config } from './core/config.ts';
@@ -41,6 +41,11 @@ export async function buildServer({ config, orm, logger }: ServerOptions): Promi
     bodyLimit: 1024 * 1024,
     trustProxy: config.TRUST_PROXY,
     return503OnClosing: true,
+    // An address the router cannot decode (`/contacts/%FF`) or an overlong path parameter: a plain 400, not the URL echoed.
+    frameworkErrors: (error, _request, reply) => {
+      const plain = reply as unknown as FastifyReply; // the hook's reply type is generic over route schemas we do not use
+      void plain.code(error.statusCode === 414 ? 414 : 400).send({ error: { code: 'bad_request', message: 'This address is not valid.' } });
+    },
   });
   app.decorate('orm', orm);
   app.decorate('config', config);
