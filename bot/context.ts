@@ -6,12 +6,15 @@ import type { Config } from '../core/config.ts';
 import { actor, type Actor } from '../core/actor.ts';
 import type { Locale } from '../core/i18n/index.ts';
 import type { SlackUserDirectory } from './slack-users.ts';
+import type { Queryable } from './idempotency.ts';
 
 export interface BotDeps {
   orm: MikroORM;
   config: Config;
   log: FastifyBaseLogger;
   users: SlackUserDirectory;
+  /** Connections reserved for claiming idempotency keys before the ack. */
+  claims: Queryable;
 }
 
 export interface ActingUser {

@@ -51,19 +51,23 @@ export interface Claim {
   result: Record<string, unknown> | null;
 }
 
+/** What a claim runs on: a small pool of its own (see bot/index.ts), so the ack never queues behind searches. */
+export interface Queryable {
+  query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 /** Claims a key; an expired key (older than its window) is claimed again in the same atomic statement. */
-export async function claimOnce(em: EntityManager, { key, windowSeconds }: DedupeKey): Promise<Claim> {
-  const connection = em.getConnection();
-  const claimed = await connection.execute<{ key: string }[]>(
-    `insert into idempotency_key (key, created_at, result) values (?, now(), null)
+export async function claimOnce(db: Queryable, { key, windowSeconds }: DedupeKey): Promise<Claim> {
+  const claimed = await db.query<{ key: string }>(
+    `insert into idempotency_key (key, created_at, result) values ($1, now(), null)
      on conflict (key) do update set created_at = now(), result = null
-       where idempotency_key.created_at < now() - make_interval(secs => ?)
+       where idempotency_key.created_at < now() - make_interval(secs => $2)
      returning key`,
     [key, windowSeconds],
   );
-  if (claimed.length > 0) return { claimed: true, result: null };
-  const [existing] = await connection.execute<{ result: Record<string, unknown> | null }[]>('select result from idempotency_key where key = ?', [key]);
-  return { claimed: false, result: existing?.result ?? null };
+  if (claimed.rows.length > 0) return { claimed: true, result: null };
+  const existing = await db.query<{ result: Record<string, unknown> | null }>('select result from idempotency_key where key = $1', [key]);
+  return { claimed: false, result: existing.rows[0]?.result ?? null };
 }
 
 /** Stores the answer a repeat of this request should get (a modal's field errors). */

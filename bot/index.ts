@@ -2,6 +2,7 @@
 // POST /slack/events (see receiver.ts); with SLACK_APP_TOKEN it connects through Socket Mode instead.
 import { format } from 'node:util';
 import fp from 'fastify-plugin';
+import pg from 'pg';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { App, LogLevel, type Logger } from '@slack/bolt';
 import type { Config } from '../core/config.ts';
@@ -51,7 +52,11 @@ function boltLogger(log: FastifyBaseLogger): Logger {
 export const botPlugin = fp(async (app: FastifyInstance) => {
   const config = app.config;
   const log = app.log.child({ face: 'slack' });
-  const deps: BotDeps = { orm: app.orm, config, log, users: new SlackUserDirectory(config.DEFAULT_LOCALE) };
+  // Slack wants an ack within 3 s and the ack waits for the idempotency claim: a few connections of its own keep
+  // it from queueing behind searches in the main pool when the server is busy.
+  const claims = new pg.Pool({ connectionString: app.orm.config.get('clientUrl'), max: 3, connectionTimeoutMillis: 2000, statement_timeout: 2000 });
+  claims.on('error', (error) => log.warn({ err: error }, 'an idle idempotency connection failed')); // e.g. PostgreSQL restarted
+  const deps: BotDeps = { orm: app.orm, config, log, users: new SlackUserDirectory(config.DEFAULT_LOCALE), claims };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const receiver = socketMode ? null : new FastifyReceiver(config.SLACK_SIGNING_SECRET as string, log);
 
@@ -97,5 +102,6 @@ export const botPlugin = fp(async (app: FastifyInstance) => {
     clearInterval(sweep);
     await whenIdle();
     if (socketMode) await bolt.stop();
+    await claims.end();
   });
 }, { name: 'slack-bot' });

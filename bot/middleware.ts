@@ -34,7 +34,7 @@ export function onlyOnce(deps: BotDeps): Middleware<AnyMiddlewareArgs> {
     const ack = 'ack' in args && args.ack ? args.ack : null;
     let claim;
     try {
-      claim = await claimOnce(deps.orm.em.fork(), key);
+      claim = await claimOnce(deps.claims, key);
     } catch (error) {
       deps.log.error({ err: error }, 'could not record a Slack request (database unavailable?)');
       const text = t(deps.config.DEFAULT_LOCALE, 'bot.error.generic');

@@ -3,6 +3,7 @@
 import t from 'tap';
 import manifest from '../../bot/manifest.json' with { type: 'json' };
 import { Contact } from '../../core/entities/index.ts';
+import pg from 'pg';
 import { claimOnce, sweepOldKeys } from '../../bot/idempotency.ts';
 import { startFakeSlack, botTestApp, sendSigned, commandBody, interactionBody, shortcutPayload, signature, TEAM_ID } from '../helpers/slack.ts';
 
@@ -107,11 +108,13 @@ t.test('idempotency keys: claimed once, claimable again after their window, swep
   const { app } = await botTestApp(t, fake);
   const em = () => app.orm.em.fork();
   const sql = (query: string, params: unknown[] = []) => em().getConnection().execute(query, params);
+  const db = new pg.Pool({ connectionString: app.orm.config.get('clientUrl'), max: 1 });
+  t.teardown(() => db.end());
   const key = { key: 'slack:test:one', windowSeconds: 10 };
-  t.match(await claimOnce(em(), key), { claimed: true });
-  t.match(await claimOnce(em(), key), { claimed: false, result: null });
+  t.match(await claimOnce(db, key), { claimed: true });
+  t.match(await claimOnce(db, key), { claimed: false, result: null });
   await sql("update idempotency_key set created_at = now() - interval '11 seconds' where key = ?", [key.key]);
-  t.match(await claimOnce(em(), key), { claimed: true }, 'a click after the window is a new intent');
+  t.match(await claimOnce(db, key), { claimed: true }, 'a click after the window is a new intent');
 
   await sql("insert into idempotency_key (key, created_at) values ('slack:old', now() - interval '25 hours'), ('api:old', now() - interval '25 hours')");
   t.equal(await sweepOldKeys(em()), 1);
