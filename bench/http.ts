@@ -33,9 +33,12 @@ export interface RunningServer {
   stderr(): string;
 }
 
-/** Starts `node --import tsx server.ts` and waits until /readyz answers 200. */
+/** The arguments `npm start` gives node, read from package.json so the server runs here exactly as users run it. */
+const START_ARGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/u).slice(1);
+
+/** Starts the server as `npm start` does (node directly, so the sampled pid is the server's) and waits for /readyz. */
 export async function startServer(env: Record<string, string>, port: number): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, START_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
