@@ -243,6 +243,8 @@ const TEAM = { id: 'T0BENCH', domain: 'bench' };
 const USER = { id: 'U0BENCH', name: 'bench', username: 'bench', team_id: TEAM.id };
 
 /** `/contact find <fragment>` as Slack posts it, signed afresh for every request. */
+let commandCount = 0;
+
 export function slackCommandRequests(secret: string, responseUrl: string): RequestSpec[] {
   return HTTP_FRAGMENTS.map((fragment) => ({
     method: 'POST',
@@ -251,7 +253,7 @@ export function slackCommandRequests(secret: string, responseUrl: string): Reque
       const body = new URLSearchParams({
         token: 'bench', team_id: TEAM.id, team_domain: TEAM.domain, channel_id: 'C0BENCH', channel_name: 'support',
         user_id: USER.id, user_name: USER.name, command: '/contact', text: `find ${fragment}`, api_app_id: 'A0BENCH',
-        response_url: responseUrl, trigger_id: `${Date.now()}.1.bench`,
+        response_url: responseUrl, trigger_id: `${Date.now()}.${++commandCount}.bench`, // unique, or it counts as a retry
       }).toString();
       return { ...request, body, headers: signed(secret, body) };
     },
@@ -278,6 +280,37 @@ export function slackShortcutRequests(secret: string, responseUrl: string, runId
       },
     },
   ];
+}
+
+/**
+ * Slack's own pattern: `size` agents acting at the same moment, then a pause while the work behind each ack
+ * finishes (the answers reach the fake's response URL). Times each ack. A sustained flood (`load`) instead measures
+ * saturation: every ack adds background work, so acks queue behind ever more searches.
+ */
+export async function bursts(url: string, fake: FakeSlack, requests: RequestSpec[], rounds: number, size = 20): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    const before = fake.calls.get('/response/bench') ?? 0;
+    await Promise.all(
+      Array.from({ length: size }, async (_, i) => {
+        const spec = requests[(round * size + i) % requests.length];
+        const { body, headers } = (spec.setupRequest?.({ ...spec, path: spec.path ?? '/' } as never, {} as never) ?? spec) as { body: string; headers: Record<string, string> };
+        const sent = performance.now();
+        const response = await fetch(`${url}${spec.path}`, { method: 'POST', body, headers }).catch(() => null);
+        latencies.push(performance.now() - sent);
+        if (!response || response.status !== 200) errors++;
+        await response?.arrayBuffer();
+      }),
+    );
+    // Let the work behind these acks finish before the next burst (answers counted at the fake, 10 s at most).
+    for (let waited = 0; waited < 10_000 && (fake.calls.get('/response/bench') ?? 0) < before + size; waited += 20) await sleep(20);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
+  return { connections: size, seconds: Math.round(seconds), requestsPerSecond: Math.round(latencies.length / seconds), p50: at(0.5), p99: at(0.99), max: at(1), errors, total: latencies.length };
 }
 
 /** True when the server answers something other than 404 for the route. */

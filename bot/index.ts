@@ -53,8 +53,16 @@ export const botPlugin = fp(async (app: FastifyInstance) => {
   const config = app.config;
   const log = app.log.child({ face: 'slack' });
   // Slack wants an ack within 3 s and the ack waits for the idempotency claim: a few connections of its own keep
-  // it from queueing behind searches in the main pool when the server is busy.
-  const claims = new pg.Pool({ connectionString: app.orm.config.get('clientUrl'), max: 3, connectionTimeoutMillis: 2000, statement_timeout: 2000 });
+  // it from queueing behind searches in the main pool when the server is busy. A claim need not wait for its commit
+  // to reach the disk: a database crash in that instant can at worst let one retry through (a second reply; contacts
+  // stay unique through their indexes).
+  const claims = new pg.Pool({
+    connectionString: app.orm.config.get('clientUrl'),
+    max: 5,
+    connectionTimeoutMillis: 2000,
+    statement_timeout: 2000,
+    options: '-c synchronous_commit=off',
+  });
   claims.on('error', (error) => log.warn({ err: error }, 'an idle idempotency connection failed')); // e.g. PostgreSQL restarted
   const deps: BotDeps = { orm: app.orm, config, log, users: new SlackUserDirectory(config.DEFAULT_LOCALE), claims };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
