@@ -2,10 +2,10 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { migrate, openOrm, startEmbeddedPostgres } from '../core/database.ts';
 import { seedDatabase, progressBar, SEED_ACTOR } from '../scripts/seed.ts';
+import { freePort } from '../test/helpers/db.ts';
 
 export const SEED = 1;
 
@@ -13,17 +13,6 @@ export interface BenchServer {
   /** A connection string to the server's maintenance database. */
   adminUrl: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { ROOT, stopChild, waitForReady } from './http.ts';
 import { summarize, type Summary } from './stats.ts';
-import { freePort } from './databases.ts';
+import { freePort } from '../test/helpers/db.ts';
 
 export async function measureStartup(env: Record<string, string>, runs: number): Promise<Summary> {
   const samples: number[] = [];

@@ -8,6 +8,7 @@ import { actor } from '../../core/actor.ts';
 import { createContact } from '../../core/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { PanelClient } from '../panel/client.ts';
+import { HOSTILE_TEXT } from '../helpers/hostile.ts';
 import {
   startFakeSlack,
   botTestAppWithLogs,
@@ -30,19 +31,9 @@ const UNESCAPED = [/<!channel>/u, /<!here>/u, /<@U0BOSS>/u, /<https:\/\/evil\.ex
 const HOSTILE = [
   ...MARKUP,
   'x'.repeat(200 * 1024),
-  'nul\u0000byte',
-  '\u202eevil\u202c',
-  'zero\u200bwidth\ufeff',
-  '😀🇵🇱👩‍👩‍👧',
-  "Robert'); DROP TABLE contact;--",
-  '%_\\%%__\\\\',
+  ...HOSTILE_TEXT,
   '<script>alert(1)</script> hx-get="/admin"',
   '*bold* _it_ ~strike~ `code` ```block```',
-  '\ud800lone surrogate',
-  '-1',
-  '99999999999999999999999',
-  '',
-  ' ',
 ];
 const GENERIC_ERROR = /Something went wrong on our side/u;
 

@@ -10,6 +10,7 @@ import { createContact } from '../../core/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { createApiToken } from '../../core/api-token.service.ts';
 import { actor } from '../../core/actor.ts';
+import { HOSTILE_TEXT } from '../helpers/hostile.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -28,17 +29,7 @@ const UNESCAPED = [/<script>alert/u, /<img src=x/u, /hx-get="\/evil"/u, /hx-trig
 const HOSTILE = [
   ...INJECTIONS,
   'x'.repeat(200 * 1024), // under the form limit, so it reaches the handlers
-  'nul\u0000byte',
-  '\u202eevil\u202c',
-  'zero\u200bwidth\ufeff',
-  '😀🇵🇱👩‍👩‍👧',
-  "Robert'); DROP TABLE contact;--",
-  '%_\\%%__\\\\',
-  '\ud800lone surrogate',
-  '-1',
-  '99999999999999999999999',
-  '',
-  ' ',
+  ...HOSTILE_TEXT,
 ];
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
