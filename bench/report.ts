@@ -91,8 +91,12 @@ function targets(result: BenchResult): TargetLine[] {
     lines.push(partial
       ? { what: 'panel search partial, 10 connections', target: '≥ 1,000 req/s, p99 ≤ 50 ms, 0 errors', measured: `${num(Math.round(partial.requestsPerSecond))} req/s, p99 ${partial.p99} ms, ${partial.errors} errors`, ok: partial.requestsPerSecond >= 1000 && partial.p99 <= 50 && partial.errors === 0 }
       : { what: 'panel search partial, 10 connections', target: '≥ 1,000 req/s, p99 ≤ 50 ms, 0 errors', measured: 'not available', ok: null });
-    const api = http.api.available ? http.api.runs.find((r) => r.connections === 10) : undefined;
-    if (api) lines.push({ what: 'API list, 10 connections', target: '≥ 1,500 req/s, p99 ≤ 40 ms', measured: `${num(Math.round(api.requestsPerSecond))} req/s, p99 ${api.p99} ms, ${api.errors} errors`, ok: api.requestsPerSecond >= 1500 && api.p99 <= 40 });
+    const api = run(http.api, 'list, 10 connections');
+    const plain = run(http.api, 'first page, no query, 10 connections');
+    if (api) {
+      const noQuery = plain ? `; first page with no query: ${num(Math.round(plain.requestsPerSecond))} req/s, p99 ${plain.p99} ms` : '';
+      lines.push({ what: 'API list, 10 connections', target: '≥ 1,500 req/s, p99 ≤ 40 ms', measured: `searches: ${num(Math.round(api.requestsPerSecond))} req/s, p99 ${api.p99} ms, ${api.errors} errors${noQuery}`, ok: api.requestsPerSecond >= 1500 && api.p99 <= 40 });
+    }
     // The target is about agents acting together (bursts); the sustained runs show saturation and are reported below.
     const slack = http.slack.available ? http.slack.runs.filter((r) => r.label.includes('bursts')) : [];
     lines.push(slack.length
@@ -171,7 +175,7 @@ export function renderMarkdown(result: BenchResult): string {
   if (result.serverError) out.push('## HTTP and start-up', '', 'Not measured: the server did not start.', '', '```', result.serverError, '```', '');
   if (result.http) {
     out.push('## HTTP', '');
-    out.push(faceTable('API list `/api/v1/contacts?q=…`', result.http.api), '');
+    out.push(faceTable('API list `/api/v1/contacts?q=…` (eight search fragments in turn), and the first page with no query', result.http.api), '');
     out.push(faceTable('Panel (signed in through the login form): list page and search partial', result.http.panel), '');
     out.push(faceTable('Slack `/slack/events`: signed `/contact find` commands and `add_requester` shortcuts (time to the ack)', result.http.slack), '');
     if (result.http.slack.webApiCalls && Object.keys(result.http.slack.webApiCalls).length) {

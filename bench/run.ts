@@ -66,6 +66,8 @@ async function httpSuite(databaseUrl: string, seconds: number, runId: string): P
       runs: [
         { label: 'list, 10 connections', ...(await load(server.url, 10, seconds, apiListRequests(), auth)) },
         { label: 'list, 50 connections', ...(await load(server.url, 50, seconds, apiListRequests(), auth)) },
+        // The first page with no search text: what the route costs when the database does little.
+        { label: 'first page, no query, 10 connections', ...(await load(server.url, 10, seconds, [{ method: 'GET', path: '/api/v1/contacts' }], auth)) },
       ],
     };
 
