@@ -106,7 +106,7 @@ export const SEED_INTEGRATIONS = [
   { platform: 'email', label: 'IMAP — support@sklep.example' },
 ];
 
-// Mobile numbering plans: national numbers valid by construction (libphonenumber still checks each one).
+// Mobile numbering plans: national numbers valid by construction (every 50th is checked by the core, see normalize()).
 const PHONE_PLANS: Record<string, { cc: string; make: (rand: Rand) => string; groups: number[] }> = {
   PL: { cc: '48', make: (r) => pick(r, ['50', '51', '53', '57', '60', '66', '69', '72', '73', '78', '79', '88']) + digits(r, 7), groups: [3, 3, 3] },
   DE: { cc: '49', make: (r) => pick(r, ['151', '152', '157', '159', '170', '171', '172', '173', '175', '176', '177', '178', '179']) + digits(r, 8), groups: [3, 8] },
