@@ -14,6 +14,7 @@ import {
 } from '../core/contact.service.ts';
 import { listIntegrations } from '../core/integration.service.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { parseId } from '../core/ids.ts';
 import type { Actor } from '../core/actor.ts';
 import { sendApiError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -24,11 +25,10 @@ declare module 'fastify' {
   }
 }
 
-/** Path ids are positive integers; anything else cannot name a contact. */
+/** A path id that cannot name a record is answered like a missing one. */
 function idOf(request: FastifyRequest, name = 'id'): number {
-  const raw = (request.params as Record<string, string>)[name] ?? '';
-  const id = /^\d{1,9}$/u.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
+  const id = parseId((request.params as Record<string, string>)[name]);
+  if (id === null) throw new NotFoundError();
   return id;
 }
 

@@ -37,8 +37,3 @@ export async function openEditForm(deps: BotDeps, client: webApi.WebClient, em: 
   }
 }
 
-/** A contact id from a button value: digits only. */
-export function contactIdOf(value: unknown): number | null {
-  const id = typeof value === 'string' && /^\d{1,9}$/u.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}

@@ -135,8 +135,7 @@ export async function addSender(em: EntityManager, contactId: number, raw: unkno
       if (contact.senders.getItems().some((s) => senderKey(s) === senderKey(sender))) return contact.id;
       const owner = await ownerOfSender(tx, sender);
       if (owner) throw new SenderTakenError(owner, sender, 'value');
-      tx.create(Sender, senderEntityData(contact, sender, actor, options.sourceUrl ?? null));
-      Object.assign(contact, searchColumns(contact.name, [...contact.senders.getItems(), sender]));
+      contact.senders.add(tx.create(Sender, senderEntityData(contact, sender, actor, options.sourceUrl ?? null)) as ISender);
       touch(contact);
       await tx.flush();
       recordEvent(tx, contact, 'sender_added', actor, null, { sender: describeSender(sender) });
@@ -154,7 +153,6 @@ export async function removeSender(em: EntityManager, contactId: number, senderI
       if (!sender) throw new NotFoundError();
       contact.senders.remove(sender);
       tx.remove(sender);
-      Object.assign(contact, searchColumns(contact.name, contact.senders.getItems()));
       touch(contact);
       await tx.flush();
       recordEvent(tx, contact, 'sender_removed', actor, { sender: describeSender(sender) }, null);
@@ -363,7 +361,6 @@ async function replaceSenders(tx: EntityManager, contact: IContact, senders: Nor
     if (owner && owner.id !== contact.id) throw new SenderTakenError(owner, sender, `senders.${index}.value`);
     contact.senders.add(tx.create(Sender, senderEntityData(contact, sender, actor, null)) as ISender);
   }
-  Object.assign(contact, searchColumns(contact.name, senders));
 }
 
 function senderEntityData(contact: IContact, sender: NormalizedSender, actor: Actor, sourceUrl: string | null) {
@@ -382,6 +379,7 @@ function senderEntityData(contact: IContact, sender: NormalizedSender, actor: Ac
   };
 }
 
+/** After any change of name or senders: the derived search columns from the loaded senders, and a new updatedAt. */
 function touch(contact: IContact): void {
   Object.assign(contact, searchColumns(contact.name, contact.senders.isInitialized() ? contact.senders.getItems() : []));
   contact.updatedAt = new Date();

@@ -131,8 +131,3 @@ export function databaseTroubleBody(trouble: 'unavailable' | 'timeout') {
     ? { error: { code: 'database_timeout', message: 'The database took too long to answer; try again or narrow the search.' } }
     : { error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a few seconds.' } };
 }
-
-/** True when the database, not the request, is at fault (unreachable or too slow). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return databaseTrouble(error) !== null;
-}

@@ -4,15 +4,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { createIntegration, deleteIntegration, listIntegrationsWithUsage, renameIntegration } from '../core/integration.service.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../core/api-token.service.ts';
 import { deactivateUser, inviteUser, listUsers, resetPassword, ROLES, type PanelUser } from '../core/user.service.ts';
-import { NotFoundError } from '../core/errors.ts';
 import { t } from '../core/i18n/index.ts';
-import { render, seeOther, PLATFORM_OPTIONS, type View } from './render.ts';
+import { render, seeOther, idOf, PLATFORM_OPTIONS, type View } from './render.ts';
 
-function idOf(request: FastifyRequest): number {
-  const raw = (request.params as { id?: string }).id ?? '';
-  if (!/^\d{1,9}$/u.test(raw) || Number(raw) === 0) throw new NotFoundError();
-  return Number(raw);
-}
 
 const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 const str = (value: unknown, max = 300) => (typeof value === 'string' ? value.slice(0, max) : '');

@@ -7,24 +7,18 @@ import { listIntegrations } from '../core/integration.service.ts';
 import { AuditEvent, type IAuditEvent } from '../core/entities/index.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { parseInput } from '../core/contact.schemas.ts';
+import { parseId } from '../core/ids.ts';
 import { actor, type Actor } from '../core/actor.ts';
 import type { ContactView } from '../core/contact.view.ts';
 import { t } from '../core/i18n/index.ts';
 import type { PanelUser } from '../core/user.service.ts';
-import { render, seeOther, pickerOptions, targets, helpers, PLATFORM_OPTIONS, type View } from './render.ts';
+import { render, seeOther, pickerOptions, targets, helpers, idOf, PLATFORM_OPTIONS, type View } from './render.ts';
 import { applyRowAction, contactInput, emptyValues, readContactForm, valuesOf, type ContactFormValues } from './contact-form.ts';
 import { describeEvent } from './history.ts';
 import { createMailer } from './mail.ts';
 
 const FILTERS = ['q', 'name', 'email', 'phone', 'country', 'language', 'integration', 'sort'] as const;
 const PAGE_SIZE = 50;
-
-/** Path ids are positive integers; anything else cannot name a contact. */
-function idOf(request: FastifyRequest): number {
-  const raw = (request.params as { id?: string }).id ?? '';
-  if (!/^\d{1,9}$/u.test(raw) || Number(raw) === 0) throw new NotFoundError();
-  return Number(raw);
-}
 
 function actorOf(request: FastifyRequest): Actor {
   const user = request.panelUser as PanelUser;
@@ -138,7 +132,7 @@ export const contactRoutes: FastifyPluginAsync = async (app) => {
   /** Inline uniqueness check while the name is typed: the field's message, or nothing. */
   app.get('/contacts/check-name', async (request, reply) => {
     const { name, except } = request.query as { name?: string; except?: string };
-    const exceptId = except && /^\d{1,9}$/u.test(except) ? Number(except) : undefined;
+    const exceptId = parseId(except) ?? undefined;
     const owner = typeof name === 'string' && name.trim() ? await findNameOwner(request.em, name.slice(0, 1000), exceptId) : null;
     const error = owner ? { message: t(request.locale, 'error.nameTaken', { name: owner.name }), owner } : null;
     return render(request, reply, { page: '_field-error' }, { error });

@@ -16,7 +16,7 @@ import fastifyStatic from '@fastify/static';
 import { Eta } from 'eta';
 import { pickLocale, t } from '../core/i18n/index.ts';
 import { bootstrapAdmin, sessionUser } from '../core/user.service.ts';
-import { isDatabaseUnavailable } from '../core/database.ts';
+import { databaseTrouble } from '../core/database.ts';
 import { DomainError, InUseError, InvalidInputError, NameTakenError, NotFoundError, SenderTakenError, StaleVersionError } from '../core/errors.ts';
 import { render, isHtmx, sessionOf, type FieldError } from './render.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -186,8 +186,9 @@ async function handleError(error: FastifyError, request: FastifyRequest, reply: 
     }
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return await page(403, 'panel.error.title', 'panel.error.csrf');
     if (error.statusCode === 429) return await page(429, 'panel.error.title', 'panel.error.tooMany');
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+    const trouble = databaseTrouble(error);
+    if (trouble) {
+      request.log.warn({ err: error }, `database ${trouble}`);
       reply.header('retry-after', '5');
       return await page(503, 'panel.error.title', 'panel.error.unavailable');
     }

@@ -5,6 +5,8 @@ import { t, type Locale } from '../core/i18n/index.ts';
 import { countryName, countryOptions, languageName, languageOptions } from '../core/regions.ts';
 import { PLATFORMS, platformName } from '../core/platforms.ts';
 import type { PanelUser } from '../core/user.service.ts';
+import { NotFoundError } from '../core/errors.ts';
+import { parseId } from '../core/ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -123,4 +125,11 @@ export function seeOther(request: FastifyRequest, reply: FastifyReply, url: stri
   if (flash) sessionOf(request).set('flash', flash);
   if (isHtmx(request)) return reply.code(204).header('hx-location', url).send();
   return reply.code(303).header('location', url).send();
+}
+
+/** The `:id` of a panel route; one that cannot name a record is answered like a missing one. */
+export function idOf(request: FastifyRequest): number {
+  const id = parseId((request.params as { id?: string }).id);
+  if (id === null) throw new NotFoundError();
+  return id;
 }

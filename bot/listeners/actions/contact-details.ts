@@ -2,9 +2,9 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { getContact } from '../../../core/contact.service.ts';
 import { NotFoundError } from '../../../core/errors.ts';
+import { parseId } from '../../../core/ids.ts';
 import { ACTION } from '../../slack-ids.ts';
 import { begin, type BotDeps } from '../../context.ts';
-import { contactIdOf } from '../../contact-forms.ts';
 import { detailsMessage, textMessage } from '../../blocks.ts';
 import { replyEphemeral } from '../../slack-calls.ts';
 import { errorText } from '../../errors.ts';
@@ -16,7 +16,7 @@ export function registerContactDetails(app: App, deps: BotDeps): void {
     const { user, em } = await begin(deps, client, body.user.id, body.user.name);
     let message;
     try {
-      const id = contactIdOf(clickedValue(body));
+      const id = parseId(clickedValue(body));
       if (!id) throw new NotFoundError();
       message = detailsMessage(await getContact(em, id), user.locale, deps.config.publicUrl);
     } catch (error) {
