@@ -13,6 +13,7 @@ import {
   updateContact,
 } from '../../core/contact.service.ts';
 import { createIntegration, deleteIntegration } from '../../core/integration.service.ts';
+import { searchContacts } from '../../core/contact.search.ts';
 import { InvalidInputError, NameTakenError, NotFoundError, SenderTakenError, StaleVersionError, InUseError } from '../../core/errors.ts';
 
 const agent = actor('panel', 'user:1', 'Anna Agent');
@@ -116,9 +117,11 @@ t.test('contacts', async (t) => {
     t.same(withSender.senders.map((s) => [s.value, s.platform, s.addedVia, s.addedByName, s.sourceUrl]), [['piotr_z', 'olx', 'slack', 'marek', 'https://team.slack.com/archives/C1/p1']]);
     const again = await addSender(em(), contact.id, { kind: 'handle', value: 'PIOTR_Z', platform: 'OLX' }, slackUser);
     t.equal(again.senders.length, 1, 'adding a sender the contact already has changes nothing');
+    t.same((await searchContacts(em(), { q: 'piotr_z' })).items.map((c) => c.name), ['Piotr Zieliński'], 'an added sender is searchable at once');
     await t.rejects(addSender(em(), contact.id, { kind: 'email', value: 'jan.kowalski@example.pl' }, agent), SenderTakenError);
     const removed = await removeSender(em(), contact.id, withSender.senders[0].id, agent);
     t.same(removed.senders, []);
+    t.same((await searchContacts(em(), { q: 'piotr_z' })).items, [], 'a removed sender no longer finds the contact');
     await t.rejects(removeSender(em(), contact.id, 999_999, agent), NotFoundError);
   });
 
