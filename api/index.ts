@@ -1,17 +1,17 @@
 // The JSON API under /api/v1: bearer-token auth, the contact contract, errors as {"error": {...}}.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { authenticateApiToken } from '../core/api-token.service.ts';
-import { searchContacts } from '../core/contact.search.ts';
+import { searchContacts } from '../core/contacts/contact.search.ts';
 import {
   addSender,
   createContact,
   deleteContact,
   findContactBySender,
   getContact,
-  quickAddRequester,
   removeSender,
   updateContact,
-} from '../core/contact.service.ts';
+} from '../core/contacts/contact.service.ts';
+import { quickAddRequester } from '../core/contacts/quick-add.ts';
 import { listIntegrations } from '../core/integration.service.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { parseId } from '../core/ids.ts';

@@ -1,7 +1,7 @@
 // The OpenAPI document, generated from the same zod schemas the core validates with.
 import { z } from 'zod';
-import { ContactInput, ContactPatch, RequesterInput, SenderInput } from '../core/contact.schemas.ts';
-import { SearchQuery } from '../core/contact.search.ts';
+import { ContactInput, ContactPatch, RequesterInput, SenderInput } from '../core/contacts/contact.schemas.ts';
+import { SearchQuery } from '../core/contacts/contact.search.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 

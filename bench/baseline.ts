@@ -2,7 +2,7 @@
 // through a join, DISTINCT, ORDER BY name and OFFSET paging, then the page's senders in a second query
 // (as an ORM would load them), so both sides return the same shape of data.
 import type pg from 'pg';
-import type { SearchQuery } from '../core/contact.search.ts';
+import type { SearchQuery } from '../core/contacts/contact.search.ts';
 import { measure, type Summary } from './stats.ts';
 
 const PAGE_SIZE = 50;

@@ -1,6 +1,6 @@
 // Quick-add through the core: sequential latency, and a 50-way burst on one sender that must yield one contact.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { quickAddRequester } from '../core/contact.service.ts';
+import { quickAddRequester } from '../core/contacts/quick-add.ts';
 import { SenderTakenError } from '../core/errors.ts';
 import { actor } from '../core/actor.ts';
 import { timed, summarize, type Summary } from './stats.ts';

@@ -1,6 +1,6 @@
 // The adversarial search set, and how each query is timed through the core's searchContacts.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { searchContacts, type SearchQuery } from '../core/contact.search.ts';
+import { searchContacts, type SearchQuery } from '../core/contacts/contact.search.ts';
 import { measure, type Summary } from './stats.ts';
 
 export interface BenchQuery {

@@ -1,7 +1,7 @@
 // One pass of the search set over one database: ours through the core, the naive baseline on the same data.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { searchContacts } from '../core/contact.search.ts';
+import { searchContacts } from '../core/contacts/contact.search.ts';
 import { benchQueries, prepareQuery, timeOurs } from './search-queries.ts';
 import { timeBaseline } from './baseline.ts';
 import { times, type Summary } from './stats.ts';

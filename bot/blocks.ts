@@ -3,8 +3,8 @@ import type { types } from '@slack/bolt';
 import { t, type Locale } from '../core/i18n/index.ts';
 import { countryName, languageName } from '../core/regions.ts';
 import { platformName } from '../core/platforms.ts';
-import type { ContactView, SenderView } from '../core/contact.view.ts';
-import type { SearchPage } from '../core/contact.search.ts';
+import type { ContactView, SenderView } from '../core/contacts/contact.view.ts';
+import type { SearchPage } from '../core/contacts/contact.search.ts';
 import { ACTION } from './slack-ids.ts';
 import type { EphemeralMessage } from './slack-calls.ts';
 

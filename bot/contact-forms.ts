@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { webApi } from '@slack/bolt';
 import { t } from '../core/i18n/index.ts';
-import { getContact } from '../core/contact.service.ts';
+import { getContact } from '../core/contacts/contact.service.ts';
 import { listIntegrations } from '../core/integration.service.ts';
 import type { ReplyTarget } from './slack-calls.ts';
 import { button } from './blocks.ts';

@@ -4,9 +4,9 @@ import type { types, ViewOutput } from '@slack/bolt';
 import { t, type Locale } from '../core/i18n/index.ts';
 import { countryOptions, languageOptions, countryName, languageName } from '../core/regions.ts';
 import { platformName } from '../core/platforms.ts';
-import { MAX_NAME_LENGTH } from '../core/contact.schemas.ts';
-import type { SenderInput } from '../core/contact.schemas.ts';
-import type { ContactView, IntegrationView } from '../core/contact.view.ts';
+import { MAX_NAME_LENGTH } from '../core/contacts/contact.schemas.ts';
+import type { SenderInput } from '../core/contacts/contact.schemas.ts';
+import type { ContactView, IntegrationView } from '../core/contacts/contact.view.ts';
 import { InvalidInputError, NameTakenError, NotFoundError, SenderTakenError, StaleVersionError, type FieldIssue } from '../core/errors.ts';
 import { CONTACT_BLOCK, INPUT_ACTION, REQUESTER_BLOCK, VIEW, type ContactBlock, type RequesterBlock } from './slack-ids.ts';
 

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { webApi } from '@slack/bolt';
 import { t } from '../core/i18n/index.ts';
-import { quickAddRequester } from '../core/contact.service.ts';
+import { quickAddRequester } from '../core/contacts/quick-add.ts';
 import { InvalidInputError, SenderTakenError } from '../core/errors.ts';
 import { extractRequester, emailFilesMissingContent, type Requester, type SlackMessage } from './requester-extraction.ts';
 import { callSlack, replyEphemeral, type EphemeralMessage, type ReplyTarget } from './slack-calls.ts';

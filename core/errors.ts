@@ -1,4 +1,5 @@
 // Domain errors: each carries a message key; every face maps them to its own answer in one place.
+import type { MessageKey } from './i18n/index.ts';
 
 export interface ContactRef {
   id: number;
@@ -9,13 +10,13 @@ export interface FieldIssue {
   /** Dotted path of the input field, e.g. "name" or "senders.1.value". */
   field: string;
   /** A message key of the catalogues in core/i18n. */
-  code: string;
+  code: MessageKey;
   params?: Record<string, string | number>;
 }
 
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: MessageKey,
     readonly params: Record<string, string | number> = {},
   ) {
     super(code);
@@ -59,7 +60,7 @@ export class InvalidInputError extends DomainError {
 }
 
 export class InUseError extends DomainError {
-  constructor(code = 'error.inUse') {
+  constructor(code: MessageKey = 'error.inUse') {
     super(code);
   }
 }

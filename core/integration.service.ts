@@ -1,9 +1,9 @@
 // Integration accounts: the team's connected accounts on each platform.
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { IntegrationAccount } from './entities/index.ts';
-import { IntegrationInput, parseInput } from './contact.schemas.ts';
+import { IntegrationInput, parseInput } from './contacts/contact.schemas.ts';
 import { InUseError, InvalidInputError, NotFoundError } from './errors.ts';
-import type { IntegrationView } from './contact.view.ts';
+import type { IntegrationView } from './contacts/contact.view.ts';
 
 export async function listIntegrations(em: EntityManager): Promise<IntegrationView[]> {
   return em.getConnection().execute('select i.id, i.platform, i.label from integration_account i order by i.platform, i.label');

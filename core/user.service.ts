@@ -4,11 +4,12 @@ import { hash, verify } from '@node-rs/argon2';
 import { z } from 'zod';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { User, type IUser } from './entities/index.ts';
-import { parseInput } from './contact.schemas.ts';
+import { parseInput } from './contacts/contact.schemas.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
-import { normalizeEmail } from './senders.ts';
+import { normalizeEmail } from './contacts/senders.ts';
 import { tidy } from './text.ts';
 import { LOCALES, type Locale } from './regions.ts';
+import { messageKeyOf } from './i18n/index.ts';
 
 export const ROLES = ['admin', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -183,7 +184,7 @@ export async function changePassword(em: EntityManager, id: number, current: unk
   const currentOk = typeof current === 'string' && current !== '' && (await verify(user.passwordHash, current.slice(0, 200)).catch(() => false));
   if (!currentOk) throw new InvalidInputError([{ field: 'current', code: 'error.password.wrong' }]);
   const parsed = password.safeParse(next);
-  if (!parsed.success) throw new InvalidInputError([{ field: 'password', code: parsed.error.issues[0]?.message ?? 'error.invalid' }]);
+  if (!parsed.success) throw new InvalidInputError([{ field: 'password', code: messageKeyOf(parsed.error.issues[0]?.message ?? '', 'error.invalid') }]);
   user.passwordHash = await hash(parsed.data);
   user.sessionEpoch += 1;
   await em.flush();

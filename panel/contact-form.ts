@@ -1,6 +1,6 @@
 // The contact form as the browser sends it (repeated senderKind/senderValue/senderPlatform fields, one per
 // row) and as the core wants it; what was typed is kept as typed, so a form with errors comes back intact.
-import type { ContactView } from '../core/contact.view.ts';
+import type { ContactView } from '../core/contacts/contact.view.ts';
 
 export interface SenderRow {
   kind: string;

@@ -1,15 +1,15 @@
 // Contact pages: the list with search and filters, details with history, create/edit forms, delete, new ticket.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { searchContacts, CANDIDATE_CAP, SORTS, type SearchPage } from '../core/contact.search.ts';
-import { createContact, deleteContact, findNameOwner, getContact, recordContactEvent, updateContact } from '../core/contact.service.ts';
+import { searchContacts, CANDIDATE_CAP, SORTS, type SearchPage } from '../core/contacts/contact.search.ts';
+import { createContact, deleteContact, findNameOwner, getContact, recordContactEvent, updateContact } from '../core/contacts/contact.service.ts';
 import { listIntegrations } from '../core/integration.service.ts';
-import { AuditEvent, type IAuditEvent } from '../core/entities/index.ts';
+import { contactHistory } from '../core/contacts/contact.audit.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
-import { parseInput } from '../core/contact.schemas.ts';
+import { parseInput } from '../core/contacts/contact.schemas.ts';
 import { parseId } from '../core/ids.ts';
 import { actor, type Actor } from '../core/actor.ts';
-import type { ContactView } from '../core/contact.view.ts';
+import type { ContactView } from '../core/contacts/contact.view.ts';
 import { t } from '../core/i18n/index.ts';
 import type { PanelUser } from '../core/user.service.ts';
 import { render, seeOther, pickerOptions, targets, helpers, idOf, PLATFORM_OPTIONS, type View } from './render.ts';
@@ -149,14 +149,14 @@ export const contactRoutes: FastifyPluginAsync = async (app) => {
   app.get('/contacts/:id', async (request, reply) => {
     const contact = await getContact(request.em, idOf(request));
     const [events, integrations] = await Promise.all([
-      request.em.find(AuditEvent, { contactId: contact.id }, { orderBy: { at: 'desc', id: 'desc' }, limit: 200 }),
+      contactHistory(request.em, contact.id),
       listIntegrations(request.em),
     ]);
     const labels = new Map(integrations.map((i) => [i.id, `${helpers(request.locale).platform(i.platform)} — ${i.label}`]));
     return render(request, reply, { page: 'contact' }, {
       title: contact.name,
       contact,
-      history: (events as IAuditEvent[]).map((event) => describeEvent(event, request.locale, labels)),
+      history: events.map((event) => describeEvent(event, request.locale, labels)),
       smtp: mailer !== null,
     });
   });

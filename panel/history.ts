@@ -1,5 +1,7 @@
 // A contact's audit events as readable lines: who, when, through what, and which fields changed how.
 import type { IAuditEvent } from '../core/entities/index.ts';
+import type { ContactAction } from '../core/contacts/contact.audit.ts';
+import type { SenderKind } from '../core/contacts/senders.ts';
 import { t, type Locale } from '../core/i18n/index.ts';
 import { countryName, languageName } from '../core/regions.ts';
 import { platformName } from '../core/platforms.ts';
@@ -19,7 +21,7 @@ const FIELDS = ['name', 'senders', 'country', 'language', 'integrations', 'note'
 function senderText(locale: Locale, value: unknown): string {
   const s = (value ?? {}) as { kind?: string; value?: string; platform?: string | null };
   const platform = s.platform ? ` (${platformName(s.platform)})` : '';
-  return `${t(locale, `kind.${s.kind ?? 'email'}`)}: ${s.value ?? ''}${platform}`;
+  return `${t(locale, `kind.${(s.kind ?? 'email') as SenderKind}`)}: ${s.value ?? ''}${platform}`;
 }
 
 function fieldText(locale: Locale, field: string, value: unknown, labels: Map<number, string>): string {
@@ -35,10 +37,11 @@ export function describeEvent(event: IAuditEvent, locale: Locale, labels: Map<nu
   const before = event.before as Snapshot;
   const after = event.after as Snapshot;
   const changes: HistoryEntry['changes'] = [];
-  if (event.action === 'sender_added' || event.action === 'sender_removed') {
+  const action = event.action as ContactAction;
+  if (action === 'sender_added' || action === 'sender_removed') {
     const sender = (after ?? before)?.sender;
-    changes.push({ field: t(locale, 'field.senders'), before: event.action === 'sender_removed' ? senderText(locale, sender) : '', after: event.action === 'sender_added' ? senderText(locale, sender) : '' });
-  } else if (event.action === 'ticket_sent') {
+    changes.push({ field: t(locale, 'field.senders'), before: action === 'sender_removed' ? senderText(locale, sender) : '', after: action === 'sender_added' ? senderText(locale, sender) : '' });
+  } else if (action === 'ticket_sent') {
     changes.push({ field: t(locale, 'panel.ticket.to'), before: '', after: String(after?.to ?? '') });
     changes.push({ field: t(locale, 'panel.ticket.subject'), before: '', after: String(after?.subject ?? '') });
   } else {
@@ -47,7 +50,7 @@ export function describeEvent(event: IAuditEvent, locale: Locale, labels: Map<nu
       const now = after?.[field];
       if (JSON.stringify(old ?? null) === JSON.stringify(now ?? null)) continue;
       const emptyList = (v: unknown) => Array.isArray(v) && v.length === 0;
-      if (event.action === 'created' && (now === null || emptyList(now))) continue;
+      if (action === 'created' && (now === null || emptyList(now))) continue;
       changes.push({
         field: t(locale, `field.${field}`),
         before: before ? fieldText(locale, field, old, labels) : '',
@@ -56,5 +59,5 @@ export function describeEvent(event: IAuditEvent, locale: Locale, labels: Map<nu
     }
     if (typeof after?.source === 'string') changes.push({ field: t(locale, 'panel.history.source'), before: '', after: after.source });
   }
-  return { at: event.at, actorName: event.actorName, channel: event.channel, action: t(locale, `panel.history.${event.action}`), changes };
+  return { at: event.at, actorName: event.actorName, channel: event.channel, action: t(locale, `panel.history.${action}`), changes };
 }

@@ -14,7 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
 import fastifyStatic from '@fastify/static';
 import { Eta } from 'eta';
-import { pickLocale, t } from '../core/i18n/index.ts';
+import { pickLocale, t, type MessageKey } from '../core/i18n/index.ts';
 import { bootstrapAdmin, sessionUser } from '../core/user.service.ts';
 import { databaseTrouble } from '../core/database.ts';
 import { DomainError, InUseError, InvalidInputError, NameTakenError, NotFoundError, SenderTakenError, StaleVersionError } from '../core/errors.ts';
@@ -173,7 +173,7 @@ function statusOf(error: DomainError): number {
  */
 async function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const locale = request.locale ?? 'en';
-  const page = (status: number, titleKey: string, messageKey: string, params: Record<string, string | number> = {}) =>
+  const page = (status: number, titleKey: MessageKey, messageKey: MessageKey, params: Record<string, string | number> = {}) =>
     render(request, reply, { page: 'error' }, { title: t(locale, titleKey), message: t(locale, messageKey, params), requestId: status >= 500 ? request.id : undefined }, status);
   try {
     if (error instanceof DomainError) {

@@ -1,7 +1,7 @@
 // Rendering for the panel: the common template context, whole page or fragment, and redirects that suit
 // both plain browsers (303) and htmx (HX-Location).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { t, type Locale } from '../core/i18n/index.ts';
+import { t, type Locale, type MessageKey } from '../core/i18n/index.ts';
 import { countryName, countryOptions, languageName, languageOptions } from '../core/regions.ts';
 import { PLATFORMS, platformName } from '../core/platforms.ts';
 import type { PanelUser } from '../core/user.service.ts';
@@ -64,7 +64,8 @@ export function helpers(locale: Locale) {
   if (!dates) dateFormats.set(locale, (dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })));
   const format = dates;
   return {
-    t: (key: string, params: Record<string, string | number> = {}) => t(locale, key, params),
+    // Templates are not type-checked; test/panel/i18n.test.ts checks every key they use.
+    t: (key: string, params: Record<string, string | number> = {}) => t(locale, key as MessageKey, params),
     date: (iso: string | Date | null | undefined) => (iso ? format.format(new Date(iso)) : ''),
     isoDate: (iso: string | Date) => new Date(iso).toISOString(),
     country: (code: string | null | undefined) => (code ? countryName(code, locale) : ''),

@@ -7,9 +7,10 @@
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { openOrm, migrate } from '../core/database.ts';
-import { normalizeSender, senderKey, type NormalizedSender, type SenderInput } from '../core/senders.ts';
-import { searchColumns } from '../core/contact.search-columns.ts';
-import { IntegrationInput, parseInput } from '../core/contact.schemas.ts';
+import { normalizeSender, senderKey, type NormalizedSender, type SenderInput } from '../core/contacts/senders.ts';
+import { searchColumns } from '../core/contacts/contact.search-columns.ts';
+import { contactSnapshot } from '../core/contacts/contact.audit.ts';
+import { IntegrationInput, parseInput } from '../core/contacts/contact.schemas.ts';
 import { fold } from '../core/text.ts';
 import { actor } from '../core/actor.ts';
 
@@ -372,14 +373,7 @@ function appendRows(batch: Record<Table, string[]>, contact: SeedContact, ids: {
     batch.sender.push(line([ids.nextSender(), contact.id, s.kind, s.value, s.normalized, s.platform, s.digits, s.searchKey, null, channel, actorId, actorName, at]));
   }
   for (const integrationId of contact.integrations) batch.contact_integration.push(line([contact.id, integrationId]));
-  const after = {
-    name: contact.name,
-    senders: contact.senders.map((s) => ({ kind: s.kind, value: s.value, platform: s.platform ?? null })),
-    country: contact.country,
-    language: contact.language,
-    integrations: contact.integrations,
-    note: contact.note,
-  };
+  const after = contactSnapshot(contact);
   batch.audit_event.push(line([contact.id + ids.auditOffset, contact.id, contact.name, 'created', channel, actorId, actorName, at, null, JSON.stringify(after)]));
 }
 

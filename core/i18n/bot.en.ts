@@ -1,5 +1,5 @@
 // English strings of the bot.
-export const bot: Record<string, string> = {
+export const bot = {
   'bot.help':
     '*ContactDesk* — contacts from Slack\n' +
     '• `/contact find <fragment>` (or just `/contact <fragment>`): find contacts by a piece of a name, e-mail, phone or nick\n' +
@@ -61,4 +61,4 @@ export const bot: Record<string, string> = {
   'bot.error.generic': 'Something went wrong on our side. It has been logged; please try again.',
   'bot.error.formNotOpened': 'Slack could not open the form in time.',
   'bot.team.refused': 'This ContactDesk serves another Slack workspace.',
-};
+} as const;

@@ -1,5 +1,7 @@
 // Polish strings of the bot.
-export const bot: Record<string, string> = {
+import type { bot as en } from './bot.en.ts';
+
+export const bot: Record<keyof typeof en, string> = {
   'bot.help':
     '*ContactDesk* — kontakty ze Slacka\n' +
     '• `/contact find <fragment>` (albo po prostu `/contact <fragment>`): szukaj po fragmencie nazwy, e-maila, telefonu lub nicku\n' +

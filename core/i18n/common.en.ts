@@ -1,5 +1,5 @@
 // English strings of the core: validation and domain errors, field and kind names.
-export const common: Record<string, string> = {
+export const common = {
   'error.invalid': 'This value is not valid.',
   'error.field.unknown': 'This field is not part of the request.',
   'error.invalidInput': 'Some fields need fixing.',
@@ -48,4 +48,4 @@ export const common: Record<string, string> = {
   'channel.import': 'import',
   'channel.system': 'system',
   'search.capped': 'More than {cap} contacts match; showing the first {cap} found. Refine your search.',
-};
+} as const;

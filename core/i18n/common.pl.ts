@@ -1,5 +1,7 @@
 // Polish strings of the core: validation and domain errors, field and kind names.
-export const common: Record<string, string> = {
+import type { common as en } from './common.en.ts';
+
+export const common: Record<keyof typeof en, string> = {
   'error.invalid': 'Ta wartość jest nieprawidłowa.',
   'error.field.unknown': 'To pole nie należy do żądania.',
   'error.invalidInput': 'Popraw zaznaczone pola.',

@@ -1,5 +1,5 @@
 // English strings of the panel.
-export const panel: Record<string, string> = {
+export const panel = {
   'error.email.taken': 'A user with this e-mail address already exists.',
   'error.password.tooShort': 'A password needs at least 8 characters.',
   'error.password.tooLong': 'A password can have at most 200 characters.',
@@ -176,4 +176,4 @@ export const panel: Record<string, string> = {
   'panel.error.internal': 'Something went wrong on our side. It has been logged; please try again.',
   'panel.error.requestId': 'Request id:',
   'panel.error.back': 'Back to contacts',
-};
+} as const;

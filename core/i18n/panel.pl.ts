@@ -1,5 +1,7 @@
 // Polish strings of the panel.
-export const panel: Record<string, string> = {
+import type { panel as en } from './panel.en.ts';
+
+export const panel: Record<keyof typeof en, string> = {
   'error.email.taken': 'Użytkownik z tym adresem e-mail już istnieje.',
   'error.password.tooShort': 'Hasło musi mieć co najmniej 8 znaków.',
   'error.password.tooLong': 'Hasło może mieć najwyżej 200 znaków.',

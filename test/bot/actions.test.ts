@@ -3,7 +3,7 @@
 // through the other reply path when there is one.
 import t from 'tap';
 import { actor } from '../../core/actor.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { Contact, AuditEvent } from '../../core/entities/index.ts';
 import { startFakeSlack, botTestAppWithLogs, sendSigned, interactionBody, actionPayload, commandBody, blockText, buttons } from '../helpers/slack.ts';
 

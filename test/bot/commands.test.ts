@@ -2,7 +2,7 @@
 // Slack markup, hostile text, the users.info cache and a retried command.
 import t from 'tap';
 import { actor } from '../../core/actor.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { startFakeSlack, botTestApp, sendSigned, commandBody, blockText, buttons } from '../helpers/slack.ts';
 

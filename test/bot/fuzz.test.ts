@@ -5,7 +5,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { actor } from '../../core/actor.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { PanelClient } from '../panel/client.ts';
 import { HOSTILE_TEXT } from '../helpers/hostile.ts';

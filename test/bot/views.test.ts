@@ -2,7 +2,7 @@
 // edit) and the requester form; errors come back as response_action "errors" keyed by the field's block_id.
 import t from 'tap';
 import { actor } from '../../core/actor.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { Contact, AuditEvent } from '../../core/entities/index.ts';
 import { startFakeSlack, botTestApp, sendSigned, commandBody, interactionBody, actionPayload, viewSubmission } from '../helpers/slack.ts';

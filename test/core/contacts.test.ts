@@ -8,12 +8,12 @@ import {
   deleteContact,
   findContactBySender,
   getContact,
-  quickAddRequester,
   removeSender,
   updateContact,
-} from '../../core/contact.service.ts';
+} from '../../core/contacts/contact.service.ts';
+import { quickAddRequester } from '../../core/contacts/quick-add.ts';
 import { createIntegration, deleteIntegration } from '../../core/integration.service.ts';
-import { searchContacts } from '../../core/contact.search.ts';
+import { searchContacts } from '../../core/contacts/contact.search.ts';
 import { InvalidInputError, NameTakenError, NotFoundError, SenderTakenError, StaleVersionError, InUseError } from '../../core/errors.ts';
 
 const agent = actor('panel', 'user:1', 'Anna Agent');

@@ -1,6 +1,6 @@
 // Normalisation tables: what makes two senders the same customer, and how names fold and sort.
 import t from 'tap';
-import { normalizeSender, normalizeEmail, normalizePhone, senderKey } from '../../core/senders.ts';
+import { normalizeSender, normalizeEmail, normalizePhone, senderKey } from '../../core/contacts/senders.ts';
 import { fold, polishSortKey, tidy, escapeLike } from '../../core/text.ts';
 
 t.test('e-mail addresses are trimmed and lower-cased whole, and must be valid', async (t) => {

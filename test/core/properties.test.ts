@@ -1,12 +1,12 @@
 // Property tests: the normalisers and the search never throw on any string and stay linear on huge input.
 import t from 'tap';
 import fc from 'fast-check';
-import { normalizeSender, normalizeEmail, normalizePhone } from '../../core/senders.ts';
+import { normalizeSender, normalizeEmail, normalizePhone } from '../../core/contacts/senders.ts';
 import { fold, polishSortKey, tidy, escapeLike } from '../../core/text.ts';
-import { ContactInput, RequesterInput } from '../../core/contact.schemas.ts';
-import { SearchQuery } from '../../core/contact.search.ts';
+import { ContactInput, RequesterInput } from '../../core/contacts/contact.schemas.ts';
+import { SearchQuery } from '../../core/contacts/contact.search.ts';
 import { testDatabase } from '../helpers/db.ts';
-import { searchContacts } from '../../core/contact.search.ts';
+import { searchContacts } from '../../core/contacts/contact.search.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 
 // Strings with the characters that break naive code: NUL, bidi overrides, zero-width, surrogates, LIKE and regex metacharacters.

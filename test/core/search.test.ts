@@ -2,9 +2,9 @@
 import t from 'tap';
 import { testDatabase } from '../helpers/db.ts';
 import { actor } from '../../core/actor.ts';
-import { createContact, deleteContact } from '../../core/contact.service.ts';
+import { createContact, deleteContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
-import { searchContacts, CANDIDATE_CAP } from '../../core/contact.search.ts';
+import { searchContacts, CANDIDATE_CAP } from '../../core/contacts/contact.search.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 
 const agent = actor('panel', 'user:1', 'Anna');

@@ -3,7 +3,7 @@ import t from 'tap';
 import { SMTPServer } from 'smtp-server';
 import { testApp } from '../helpers/app.ts';
 import { signedIn, PanelClient, htmx } from './client.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { actor } from '../../core/actor.ts';
 import { ApiToken, AuditEvent, User } from '../../core/entities/index.ts';
 import { hashToken } from '../../core/api-token.service.ts';

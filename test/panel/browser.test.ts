@@ -4,7 +4,7 @@ import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen } from '../helpers/browser.ts';
 import { createUser } from '../../core/user.service.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { actor } from '../../core/actor.ts';
 import { Contact } from '../../core/entities/index.ts';

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { signedIn, htmx } from './client.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { actor } from '../../core/actor.ts';
 import { AuditEvent, Contact } from '../../core/entities/index.ts';

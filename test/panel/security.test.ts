@@ -6,7 +6,7 @@ import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen } from '../helpers/browser.ts';
 import { PanelClient, signedIn, htmx, PASSWORD, type Form } from './client.ts';
 import { createUser } from '../../core/user.service.ts';
-import { createContact } from '../../core/contact.service.ts';
+import { createContact } from '../../core/contacts/contact.service.ts';
 import { createIntegration } from '../../core/integration.service.ts';
 import { createApiToken } from '../../core/api-token.service.ts';
 import { actor } from '../../core/actor.ts';

@@ -2,7 +2,7 @@
 // makes a delete based on a stale card fail with "changed meanwhile" instead of deleting newer data.
 import type { App, BlockAction } from '@slack/bolt';
 import { t } from '../../../core/i18n/index.ts';
-import { deleteContact, getContact } from '../../../core/contact.service.ts';
+import { deleteContact, getContact } from '../../../core/contacts/contact.service.ts';
 import { NotFoundError } from '../../../core/errors.ts';
 import { ACTION } from '../../slack-ids.ts';
 import { begin, type BotDeps } from '../../context.ts';

@@ -1,6 +1,6 @@
 // "Details" on a contact card: the full card (note, sources) with edit, open and delete.
 import type { App, BlockAction } from '@slack/bolt';
-import { getContact } from '../../../core/contact.service.ts';
+import { getContact } from '../../../core/contacts/contact.service.ts';
 import { NotFoundError } from '../../../core/errors.ts';
 import { parseId } from '../../../core/ids.ts';
 import { ACTION } from '../../slack-ids.ts';

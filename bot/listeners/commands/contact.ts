@@ -2,8 +2,8 @@
 import type { App } from '@slack/bolt';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { t } from '../../../core/i18n/index.ts';
-import { searchContacts } from '../../../core/contact.search.ts';
-import { findNameOwner, getContact } from '../../../core/contact.service.ts';
+import { searchContacts } from '../../../core/contacts/contact.search.ts';
+import { findNameOwner, getContact } from '../../../core/contacts/contact.service.ts';
 import { parseContactCommand } from '../../slash-text.ts';
 import { COMMAND } from '../../slack-ids.ts';
 import { begin, type ActingUser, type BotDeps } from '../../context.ts';

@@ -1,7 +1,7 @@
 // "Look up requester" on a ticket message: the contact that owns the requester, or an offer to add it.
 import type { App, MessageShortcut } from '@slack/bolt';
 import { t } from '../../../core/i18n/index.ts';
-import { findContactBySender } from '../../../core/contact.service.ts';
+import { findContactBySender } from '../../../core/contacts/contact.service.ts';
 import { ACTION, SHORTCUT } from '../../slack-ids.ts';
 import { begin, type BotDeps } from '../../context.ts';
 import { enterRequesterValue, isFound, messageLink, readRequester, requesterButtonValue } from '../../requester-flow.ts';

@@ -2,7 +2,7 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
 import { t } from '../../../core/i18n/index.ts';
 import { actor } from '../../../core/actor.ts';
-import { createContact, updateContact } from '../../../core/contact.service.ts';
+import { createContact, updateContact } from '../../../core/contacts/contact.service.ts';
 import { VIEW, CONTACT_BLOCK } from '../../slack-ids.ts';
 import type { BotDeps } from '../../context.ts';
 import { contactFormErrors, decodeContext, readContactForm } from '../../modals.ts';

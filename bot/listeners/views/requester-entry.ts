@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import { t } from '../../../core/i18n/index.ts';
 import { actor } from '../../../core/actor.ts';
-import { quickAddRequester } from '../../../core/contact.service.ts';
+import { quickAddRequester } from '../../../core/contacts/quick-add.ts';
 import { VIEW } from '../../slack-ids.ts';
 import type { BotDeps } from '../../context.ts';
 import { decodeContext, readRequesterForm, requesterFormErrors } from '../../modals.ts';

@@ -1,8 +1,9 @@
 // Sender normalisation (spec §2): the normalised key is what makes a sender unique.
 // The "max" metadata validates number ranges, not only lengths: +48 100 000 000 is refused.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { tidy, fold, digitsOnly } from './text.ts';
-import { normalizePlatform } from './platforms.ts';
+import { tidy, fold, digitsOnly } from '../text.ts';
+import { normalizePlatform } from '../platforms.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 export const SENDER_KINDS = ['email', 'phone', 'handle'] as const;
 export type SenderKind = (typeof SENDER_KINDS)[number];
@@ -26,7 +27,7 @@ export interface NormalizedSender {
   searchKey: string;
 }
 
-export type SenderResult = { ok: true; sender: NormalizedSender } | { ok: false; error: string };
+export type SenderResult = { ok: true; sender: NormalizedSender } | { ok: false; error: MessageKey };
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/u;
 const MAX_VALUE_LENGTH = 254;

@@ -1,6 +1,6 @@
 // The derived columns search and sorting use, recomputed on every change of a contact's name or senders.
 // Bulk loaders (the seed script, imports) must call this too, so every row is searchable the same way.
-import { fold, polishSortKey } from './text.ts';
+import { fold, polishSortKey } from '../text.ts';
 
 export interface SearchColumns {
   nameKey: string;

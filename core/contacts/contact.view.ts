@@ -1,6 +1,6 @@
 // The read model of a contact: one SQL statement that returns contacts with their senders and integrations.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from './actor.ts';
+import type { Channel } from '../actor.ts';
 import type { SenderKind } from './senders.ts';
 
 export interface SenderView {

@@ -8,9 +8,9 @@
 // - pages are keyset cursors (OFFSET 500000 costs seconds) and there is no exact count on this path.
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fold, digitsOnly, escapeLike, tidy } from './text.ts';
+import { fold, digitsOnly, escapeLike, tidy } from '../text.ts';
 import { CONTACT_VIEW_COLUMNS, toContactView, type ContactRow, type ContactView } from './contact.view.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import { issuesFrom } from './contact.schemas.ts';
 
 /** Past this many matches a search says "refine your search" instead of sorting them all. */

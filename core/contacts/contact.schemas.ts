@@ -1,10 +1,11 @@
 // Input schemas for contacts, shared by the panel's forms, the bot's modals and the API.
 // Messages are catalogue keys (core/i18n), not English.
 import { z } from 'zod';
-import { tidy, stripControl } from './text.ts';
-import { isCountryCode, isLanguageCode } from './regions.ts';
+import { tidy, stripControl } from '../text.ts';
+import { isCountryCode, isLanguageCode } from '../regions.ts';
 import { SENDER_KINDS } from './senders.ts';
-import { InvalidInputError, type FieldIssue } from './errors.ts';
+import { InvalidInputError, type FieldIssue } from '../errors.ts';
+import { messageKeyOf } from '../i18n/index.ts';
 
 export const MAX_NAME_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 5000;
@@ -84,7 +85,7 @@ export const IntegrationInput = z.object({
 export function issuesFrom(error: z.ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((issue) => ({
     field: prefix + (issue.path.length ? issue.path.join('.') : 'input'),
-    code: issue.message.startsWith('error.') ? issue.message : 'error.invalid',
+    code: messageKeyOf(issue.message, 'error.invalid'),
   }));
 }
 
