@@ -25,8 +25,9 @@ export function ormConfig(settings: OrmSettings): Options {
       pathTs: './migrations',
       glob: '!(*.d).{js,ts}',
       emit: 'ts',
-      snapshot: true,
-      snapshotName: '.snapshot-contactdesk',
+      // No snapshot file: `migration:create` compares the entities with the migrated database named by DATABASE_URL,
+      // so migrations made on parallel branches never fight over one generated file.
+      snapshot: false,
       transactional: true,
       allOrNothing: true,
       silent: true, // server.ts logs what was applied

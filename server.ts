@@ -11,11 +11,15 @@ import { configureCore } from './core/settings.ts';
 import { apiPlugin } from './api/index.ts';
 import { panelPlugin } from './panel/index.ts';
 import { botPlugin, isSlackConfigured } from './bot/index.ts';
+import { JobQueue } from './core/jobs/queue.ts';
+import { JOBS } from './core/jobs/registry.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     orm: MikroORM;
     config: Config;
+    /** The background job queue (null when the server was built without one). */
+    jobs: JobQueue | null;
   }
   interface FastifyRequest {
     /** An EntityManager of this request's own: the identity map never leaks between requests. */
@@ -26,11 +30,13 @@ declare module 'fastify' {
 export interface ServerOptions {
   config: Config;
   orm: MikroORM;
+  /** The background job queue; see startJobs. */
+  jobs?: JobQueue | null;
   /** A pino logger configuration, or false for none (tests). */
   logger?: boolean | Record<string, unknown>;
 }
 
-export async function buildServer({ config, orm, logger }: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer({ config, orm, jobs = null, logger }: ServerOptions): Promise<FastifyInstance> {
   configureCore({ defaultPhoneRegion: config.DEFAULT_PHONE_REGION });
   const app = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
@@ -49,6 +55,7 @@ export async function buildServer({ config, orm, logger }: ServerOptions): Promi
   });
   app.decorate('orm', orm);
   app.decorate('config', config);
+  app.decorate('jobs', jobs);
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request, reply) => {
     request.em = orm.em.fork();
@@ -101,6 +108,11 @@ async function waitForDatabase(orm: MikroORM, url: string, log: (msg: string) =>
   }
 }
 
+/** Starts the background job queue with every job of the product (core/jobs/registry.ts). */
+export function startJobs(url: string, orm: MikroORM, log?: (message: string, error?: unknown) => void): Promise<JobQueue> {
+  return JobQueue.start({ url, orm, definitions: JOBS, log });
+}
+
 export async function main(): Promise<void> {
   let config: Config;
   try {
@@ -120,7 +132,8 @@ export async function main(): Promise<void> {
     const applied = await migrate(orm);
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   }
-  const app = await buildServer({ config, orm });
+  const jobs = await startJobs(url, orm, (message, error) => console.error(`[contactdesk] ${message}: ${error instanceof Error ? error.message : String(error)}`));
+  const app = await buildServer({ config, orm, jobs });
   await app.listen({ port: config.PORT, host: config.HOST });
 
   let stopping = false;
@@ -134,6 +147,7 @@ export async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     await app.close(); // answers new requests with 503 and waits for the in-flight ones
+    await jobs.stop(); // a job still running is left for another instance or the next start
     await orm.close();
     await embedded?.stop();
     process.exit(0);

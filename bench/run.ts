@@ -34,6 +34,8 @@ const API_TOKEN = 'bench-api-token-0123456789';
 const ADMIN = { email: 'bench-admin@contactdesk.example', password: 'bench-admin-password' };
 const SLACK_SECRET = 'bench-slack-signing-secret';
 const BURST = 50;
+/** Seeded databases are kept between runs under this prefix (one per branch of the schema, when several are benched). */
+const BENCH_DB_PREFIX = process.env.BENCH_DB_PREFIX || 'contactdesk_bench';
 
 const log = (line: string) => console.log(line);
 const sizeLabel = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}m` : `${n / 1000}k`);
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   try {
     let largestUrl = '';
     for (const [index, size] of settings.sizes.entries()) {
-      const name = quick ? `contactdesk_bench_quick_${process.pid}_${sizeLabel(size)}` : `contactdesk_bench_${sizeLabel(size)}`;
+      const name = quick ? `contactdesk_bench_quick_${process.pid}_${sizeLabel(size)}` : `${BENCH_DB_PREFIX}_${sizeLabel(size)}`;
       if (quick) scratch.push(name);
       const db = await seededDatabase(server.adminUrl, name, size, log);
       largestUrl = db.url;

@@ -1,7 +1,7 @@
 // Builds the whole server over a fresh test database, as `npm start` would, without listening.
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { buildServer } from '../../server.ts';
+import { buildServer, startJobs } from '../../server.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { testDatabase } from './db.ts';
 
@@ -27,8 +27,12 @@ export async function testApp(t: Teardown, env: Record<string, string> = {}): Pr
     DATABASE_URL: url,
     ...env,
   });
-  const app = await buildServer({ config, orm, logger: false });
-  t.teardown(() => app.close());
+  const jobs = await startJobs(url, orm);
+  const app = await buildServer({ config, orm, jobs, logger: false });
+  t.teardown(async () => {
+    await app.close();
+    await jobs.stop();
+  });
   return { app, orm, config, dbUrl: url };
 }
 
