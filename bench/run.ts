@@ -17,6 +17,7 @@ import {
   ROOT, RssSampler, apiListRequests, load, panelPartialIsFragment, panelRequests, panelSignIn, routeExists, slackCommandRequests,
   slackShortcutRequests, startFakeSlack, startServer, bursts,
 } from './http.ts';
+import { SECTIONS } from './sections.ts';
 import { renderChart, renderMarkdown, type BenchResult, type DatasetResult, type FaceResult } from './report.ts';
 
 interface Settings {
@@ -133,10 +134,15 @@ async function openDataset(url: string): Promise<{ orm: MikroORM; client: pg.Cli
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const settings = quick ? QUICK : FULL;
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex > 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : null;
+  if (only) return runSectionsOnly(only, quick, settings);
   const runId = Date.now().toString(36);
   const loadBefore = os.loadavg();
   const server = await benchServer(quick);
   const scratch: string[] = [];
+  const seeded: { contacts: number; url: string }[] = [];
+  let sectionsMarkdown = '';
   const result: BenchResult = {
     quick,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
       if (quick) scratch.push(name);
       const db = await seededDatabase(server.adminUrl, name, size, log);
       largestUrl = db.url;
+      seeded.push({ contacts: size, url: db.url });
       const { orm, client } = await openDataset(db.url);
       try {
         if (!result.machine.postgres) {
@@ -176,6 +183,7 @@ async function main(): Promise<void> {
         await orm.close(true);
       }
     }
+    sectionsMarkdown = await runSections(SECTIONS, server.adminUrl, seeded, quick);
     // A server that does not start (a face mid-edit) costs the HTTP figures, not the search figures.
     try {
       result.http = await httpSuite(largestUrl, settings.httpSeconds, runId);
@@ -196,7 +204,7 @@ async function main(): Promise<void> {
   const results = path.join(ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(path.join(results, `${quick ? 'quick' : 'full'}-${runId}.json`), JSON.stringify(result, null, 2));
-  const markdown = renderMarkdown(result);
+  const markdown = renderMarkdown(result) + sectionsMarkdown;
   const chart = renderChart(result.datasets);
   if (quick) {
     writeFileSync(path.join(results, 'BENCHMARKS.quick.md'), markdown);
@@ -208,6 +216,39 @@ async function main(): Promise<void> {
     log('wrote BENCHMARKS.md and bench/growth.svg');
   }
   console.log(markdown.slice(markdown.indexOf('## Targets'), markdown.indexOf('## Search at')));
+}
+
+async function runSections(sections: typeof SECTIONS, adminUrl: string, datasets: { contacts: number; url: string }[], quick: boolean): Promise<string> {
+  let markdown = '';
+  for (const section of sections) {
+    log(`section: ${section.name}`);
+    markdown += `\n${(await section.run({ adminUrl, datasets, quick, log })).trim()}\n`;
+  }
+  return markdown;
+}
+
+/** `--only a,b`: those sections alone, on the seeded databases; prints their markdown and keeps it in bench/results. */
+async function runSectionsOnly(names: string[], quick: boolean, settings: Settings): Promise<void> {
+  const unknown = names.filter((n) => !SECTIONS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`no bench section named ${unknown.join(', ')} (known: ${SECTIONS.map((s) => s.name).join(', ') || 'none'})`);
+  const server = await benchServer(quick);
+  const scratch: string[] = [];
+  try {
+    const datasets: { contacts: number; url: string }[] = [];
+    for (const size of settings.sizes) {
+      const name = quick ? `contactdesk_bench_quick_${process.pid}_${sizeLabel(size)}` : `${BENCH_DB_PREFIX}_${sizeLabel(size)}`;
+      if (quick) scratch.push(name);
+      datasets.push({ contacts: size, url: (await seededDatabase(server.adminUrl, name, size, log)).url });
+    }
+    const markdown = await runSections(SECTIONS.filter((s) => names.includes(s.name)), server.adminUrl, datasets, quick);
+    const results = path.join(ROOT, 'bench', 'results');
+    mkdirSync(results, { recursive: true });
+    writeFileSync(path.join(results, `sections-${names.join('-')}.md`), markdown);
+    console.log(markdown);
+  } finally {
+    for (const name of scratch) await dropDatabase(server.adminUrl, name).catch(() => {});
+    await server.stop();
+  }
 }
 
 main().then(
