@@ -6,9 +6,10 @@ import { AuditEvent } from './audit-event.entity.ts';
 import { User } from './user.entity.ts';
 import { ApiToken } from './api-token.entity.ts';
 import { IdempotencyKey } from './idempotency-key.entity.ts';
+import { WorkspaceSetting } from './workspace-setting.entity.ts';
 
-export { Contact, Sender, IntegrationAccount, AuditEvent, User, ApiToken, IdempotencyKey };
-export const ENTITIES = [Contact, Sender, IntegrationAccount, AuditEvent, User, ApiToken, IdempotencyKey];
+export { Contact, Sender, IntegrationAccount, AuditEvent, User, ApiToken, IdempotencyKey, WorkspaceSetting };
+export const ENTITIES = [Contact, Sender, IntegrationAccount, AuditEvent, User, ApiToken, IdempotencyKey, WorkspaceSetting];
 export type { IContact } from './contact.entity.ts';
 export type { ISender } from './sender.entity.ts';
 export type { IIntegrationAccount } from './integration-account.entity.ts';
