@@ -135,7 +135,7 @@ export function renderMarkdown(result: BenchResult): string {
     'integration accounts; a few very common name parts (Nowak, Kowalski) and a few that occur once (Grzegrzółka). Every row is what ' +
     'the core writes: senders normalised by `normalizeSender`, derived columns by `searchColumns`, an audit event per contact.', '');
   out.push('## Method', '');
-  out.push('- **Search** calls `searchContacts` from core/contact.search.ts with a fresh EntityManager per call, as a request does ' +
+  out.push('- **Search** calls `searchContacts` from core/contacts/contact.search.ts with a fresh EntityManager per call, as a request does ' +
     '(so each time includes validation, SQL and mapping to `ContactView`). Each query is warmed up, then timed repeatedly; p50/p95/max are over those runs.');
   out.push('- **Naive baseline**, same run, same data: `ILIKE \'%q%\'` OR-ed over contact.name, sender.value and sender.normalized through a LEFT JOIN, ' +
     '`DISTINCT`, `ORDER BY name`, `LIMIT 50 OFFSET (page-1)×50`, then the page\'s senders in a second query. It is also less correct ' +
